@@ -1,0 +1,246 @@
+"""Base models every operational record inherits, and the audit log.
+
+- `Audited`: every create, update and delete writes an `AuditEntry` in the same transaction, with the
+  changed fields before and after. A change of the `status` field is recorded as a state change.
+- `Secured` (an `Audited`): owned by an agency, carries a secrecy level, may be shared with named agencies
+  or users (its compartment). `Model.objects.visible_to(user)` is the one scope every view, API endpoint,
+  export and search uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .context import current_actor
+from .secrecy import Secrecy
+from .visibility import SecuredQuerySet
+
+AUDIT_SKIP_FIELDS = frozenset({"updated_at", "created_at", "version"})
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Tạo")
+    UPDATE = "update", _("Sửa")
+    DELETE = "delete", _("Xóa")
+    TRANSITION = "transition", _("Chuyển trạng thái")
+    READ = "read", _("Xem tài liệu mật")
+    EXPORT = "export", _("Xuất/tải về")
+    LOGIN = "login", _("Đăng nhập")
+    LOGOUT = "logout", _("Đăng xuất")
+    LOGIN_FAILED = "login_failed", _("Đăng nhập thất bại")
+    TOKEN = "token", _("Mã truy cập API")
+
+
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionDenied("Audit entries cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied("Audit entries cannot be deleted.")
+
+
+class AuditEntry(models.Model):
+    """One row of the audit trail (nhật ký kiểm tra). Append-only: the app never updates or deletes it,
+    and on PostgreSQL a trigger refuses UPDATE and DELETE as well."""
+
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    actor_name = models.CharField(_("tên người thực hiện"), max_length=150, blank=True)
+    via = models.CharField(_("kênh"), max_length=12, default="system")
+    ip = models.GenericIPAddressField(_("địa chỉ"), null=True, blank=True)
+    action = models.CharField(_("hành động"), max_length=16, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("loại bản ghi"), max_length=80, db_index=True)
+    object_id = models.CharField(_("mã bản ghi"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("bản ghi"), max_length=255, blank=True)
+    owner_agency_id = models.BigIntegerField(_("đơn vị sở hữu"), null=True, blank=True, db_index=True)
+    secrecy = models.PositiveSmallIntegerField(_("độ mật"), choices=Secrecy.choices, default=Secrecy.NONE)
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("nhật ký kiểm tra")
+        verbose_name_plural = _("nhật ký kiểm tra")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionDenied("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied("Audit entries cannot be deleted.")
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe rendering of a field value for the before/after record."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def write_audit(
+    *,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+    actor: Any = None,
+) -> AuditEntry:
+    """Write one audit row for `obj` with the current actor. Call inside the write's transaction."""
+    ctx = current_actor()
+    user = actor if actor is not None else ctx.user
+    if user is not None and getattr(user, "pk", None) is None:
+        user = None
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_name=(user.get_username() if user is not None else "system")[:150],
+        via=ctx.via,
+        ip=ctx.ip,
+        action=action,
+        object_type=object_type or (obj._meta.label if obj is not None else ""),
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        owner_agency_id=getattr(obj, "owner_agency_id", None),
+        secrecy=int(getattr(obj, "secrecy", Secrecy.NONE) or 0),
+        changes=changes or {},
+        note=note[:255],
+    )
+
+
+class Audited(models.Model):
+    """Writes an audit row for every create, update and delete, in the same transaction as the write."""
+
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+
+    audit_exclude: ClassVar[frozenset[str]] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)
+        instance._audit_snapshot = instance._audit_values()
+        return instance
+
+    def _audit_values(self) -> dict[str, Any]:
+        skip = AUDIT_SKIP_FIELDS | self.audit_exclude
+        values = {}
+        for field in self._meta.concrete_fields:
+            if field.name in skip or field.attname not in self.__dict__:
+                continue
+            values[field.attname] = _plain(getattr(self, field.attname))
+        return values
+
+    def audit_changes(self) -> dict[str, list[Any]]:
+        before = getattr(self, "_audit_snapshot", {})
+        after = self._audit_values()
+        return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+    def save(self, *args: Any, audit_note: str = "", **kwargs: Any) -> None:
+        creating = self._state.adding
+        with transaction.atomic():
+            changes = self.audit_changes()
+            super().save(*args, **kwargs)
+            if creating:
+                write_audit(action=AuditAction.CREATE, obj=self, changes=changes, note=audit_note)
+            elif changes:
+                action = AuditAction.TRANSITION if "status" in changes else AuditAction.UPDATE
+                write_audit(action=action, obj=self, changes=changes, note=audit_note)
+            self._audit_snapshot = self._audit_values()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            write_audit(
+                action=AuditAction.DELETE, obj=self, changes={k: [v, None] for k, v in self._audit_values().items()}
+            )
+            return super().delete(*args, **kwargs)
+
+
+class Secured(Audited):
+    """An operational record: owned by an agency, at a secrecy level, optionally shared (its compartment)."""
+
+    owner_agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("đơn vị chủ quản"), on_delete=models.PROTECT, related_name="+"
+    )
+    secrecy = models.PositiveSmallIntegerField(_("độ mật"), choices=Secrecy.choices, default=Secrecy.MAT)
+    shared_with_agencies = models.ManyToManyField(
+        "agencies.Agency", verbose_name=_("chia sẻ với đơn vị"), blank=True,
+        related_name="shared_%(app_label)s_%(class)s",
+    )
+    shared_with_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("chia sẻ với người dùng"), blank=True,
+        related_name="shared_%(app_label)s_%(class)s",
+    )
+
+    objects = SecuredQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def secrecy_label(self) -> str:
+        return str(Secrecy(self.secrecy).label)
+
+    def is_visible_to(self, user: Any) -> bool:
+        return type(self).objects.visible_to(user).filter(pk=self.pk).exists()
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang chạy")
+    DONE = "done", _("Xong")
+    FAILED = "failed", _("Lỗi")
+
+
+class Job(models.Model):
+    """A background task (roster solve, long document render…) with progress the UI polls.
+
+    Run by `canhve worker`, which polls this table: no broker needed, and any app server can enqueue.
+    """
+
+    kind = models.CharField(max_length=64)
+    params = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=255, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
