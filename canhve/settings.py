@@ -20,6 +20,9 @@ PROJECT_DIR = BASE_DIR.parent
 VAR_DIR = Path(os.environ.get("CANHVE_VAR_DIR", PROJECT_DIR / "var"))
 DATA_DIR = Path(os.environ.get("CANHVE_DATA_DIR", PROJECT_DIR / "data"))
 
+if not os.environ.get("DATABASE_URL"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+
 ENVIRONMENT = os.environ.get("CANHVE_ENV", "development")
 PRODUCTION = ENVIRONMENT == "production"
 
@@ -53,6 +56,7 @@ INSTALLED_APPS = [
     "canhve.accounts",
     "canhve.agencies",
     "canhve.geo",
+    "canhve.exchange",
     "canhve.protectees",
     "canhve.operations",
     "canhve.sites",

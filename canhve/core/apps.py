@@ -5,4 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "canhve.core"
     label = "core"
-    verbose_name = _("Core")
+    verbose_name = _("Hệ thống")
+
+    nav = ((_("Tổng quan"), "home"),)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "canhve.accounts"
+    label = "accounts"
+    verbose_name = _("Người dùng")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

@@ -1,0 +1,166 @@
+"""Users, their agency memberships with a role, their clearance, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from canhve.core.models import Audited
+from canhve.core.secrecy import Secrecy
+
+
+class Role(models.IntegerChoices):
+    """Ordered: each role can do what the ones below it can."""
+
+    VIEWER = 10, _("Xem")
+    OFFICER = 20, _("Cán bộ")
+    PLANNER = 30, _("Cán bộ kế hoạch")
+    COMMANDER = 40, _("Chỉ huy")
+    ADMINISTRATOR = 50, _("Quản trị")
+
+
+class User(AbstractUser):
+    """A person who signs in. Clearance (mức được tiếp cận bí mật) bounds every record they can see."""
+
+    full_name = models.CharField(_("họ tên"), max_length=150, blank=True)
+    rank = models.CharField(_("cấp bậc"), max_length=60, blank=True)
+    title = models.CharField(_("chức vụ"), max_length=120, blank=True)
+    clearance = models.PositiveSmallIntegerField(_("mức tiếp cận bí mật"), choices=Secrecy.choices, default=Secrecy.NONE)
+    is_auditor = models.BooleanField(_("kiểm tra viên"), default=False, help_text=_("Được xem nhật ký kiểm tra."))
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @cached_property
+    def memberships_list(self) -> list[Membership]:
+        return list(self.memberships.select_related("agency").all())
+
+    def member_agency_ids(self) -> list[int]:
+        return [m.agency_id for m in self.memberships_list]
+
+    @cached_property
+    def _governed_ids(self) -> list[int]:
+        from canhve.agencies.models import Agency
+
+        return Agency.subtree_ids(self.member_agency_ids())
+
+    def governed_agency_ids(self) -> list[int]:
+        """The agencies the user belongs to and every agency below them in the tree (memoised per request)."""
+        return self._governed_ids
+
+    def role_over(self, agency_id: int | None) -> int:
+        """The highest role the user holds in `agency_id` or in any of its parents; 0 if none."""
+        if agency_id is None:
+            return 0
+        from canhve.agencies.models import Agency
+
+        lineage = set(Agency.lineage_ids(agency_id))
+        return max((m.role for m in self.memberships_list if m.agency_id in lineage), default=0)
+
+    def max_role(self) -> int:
+        return max((m.role for m in self.memberships_list), default=0)
+
+    @property
+    def primary_agency(self) -> Any:
+        memberships = self.memberships_list
+        return memberships[0].agency if memberships else None
+
+
+class Membership(Audited):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("người dùng"))
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("đơn vị")
+    )
+    role = models.PositiveSmallIntegerField(_("vai trò"), choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
+        verbose_name = _("thành viên đơn vị")
+        verbose_name_plural = _("thành viên đơn vị")
+        constraints = [models.UniqueConstraint(fields=["user", "agency"], name="one_membership_per_agency")]
+        ordering = ["-role", "agency__name"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.agency} ({self.get_role_display()})"
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("Chỉ đọc")
+    WRITE = "write", _("Đọc và ghi")
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(Audited):
+    """A per-user API token. Only its hash is stored; the raw value is shown once, at creation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("tên"), max_length=80)
+    prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(_("phạm vi"), max_length=5, choices=TokenScope.choices, default=TokenScope.READ)
+    expires_at = models.DateTimeField(_("hết hạn"))
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+
+    audit_exclude = frozenset({"key_hash", "last_used_at"})
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(
+        cls, *, user: User, name: str, scope: str = TokenScope.READ, days: int | None = None
+    ) -> tuple[ApiToken, str]:
+        raw = "cv_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            prefix=raw[3:11],
+            key_hash=_hash(raw),
+            scope=scope,
+            expires_at=timezone.now() + timedelta(days=days or settings.CANHVE_API_TOKEN_DAYS),
+        )
+        return token, raw
+
+    @classmethod
+    def authenticate(cls, raw: str) -> ApiToken | None:
+        token = cls.objects.active().select_related("user").filter(key_hash=_hash(raw)).first()
+        if token is None or not token.user.is_active:
+            return None
+        # Bypass save(): last-use bookkeeping is not an audited change.
+        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def revoke(self) -> None:
+        self.revoked_at = timezone.now()
+        self.save()

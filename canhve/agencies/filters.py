@@ -1,0 +1,17 @@
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agency, AgencyKind
+
+
+class AgencyFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Tìm"))
+    kind = django_filters.ChoiceFilter(choices=AgencyKind.choices, label=_("Loại"))
+
+    class Meta:
+        model = Agency
+        fields = ["q", "kind", "province"]
+
+    def search(self, queryset: QuerySet[Agency], name: str, value: str) -> QuerySet[Agency]:
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value) | Q(short_name__icontains=value))

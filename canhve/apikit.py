@@ -1,0 +1,48 @@
+"""The API's shared parts: authentication, error bodies, pagination. Every app's `api.py` builds a
+`ninja.Router` with these, and `canhve/api.py` mounts each one at /api/<app>/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.errors import HttpError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from canhve.accounts.models import ApiToken, TokenScope
+from canhve.core.context import become
+from canhve.core.middleware import client_ip
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer cv_…`: a per-user token with read or write scope, expiring, revocable."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        api_token = ApiToken.authenticate(token)
+        if api_token is None:
+            return None
+        if request.method not in SAFE_METHODS and api_token.scope != TokenScope.WRITE:
+            raise HttpError(403, "Mã truy cập này chỉ có quyền đọc (read scope).")
+        request.user = api_token.user
+        become(api_token.user, ip=client_ip(request), via="api")
+        return api_token
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session, so pages can call the API with htmx. CSRF is checked for writes."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+AUTH = [TokenAuth(), SessionAuth()]
+
+# Every list endpoint: `@paginate(PageNumberPagination, page_size=PAGE_SIZE)`.
+PAGE_SIZE = 50

@@ -1,0 +1,43 @@
+"""Reads and write permissions that every app shares, so pages, API and exports decide the same way."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models
+from django.http import Http404
+
+from .models import AuditAction, Secured, write_audit
+from .secrecy import AUDITED_READ_LEVEL
+
+S = TypeVar("S", bound=Secured)
+
+
+def record_read(obj: Secured, *, action: str = AuditAction.READ, note: str = "") -> None:
+    """Audit a read of a record at Tối mật or above (and every export, whatever its level)."""
+    if action == AuditAction.EXPORT or obj.secrecy >= AUDITED_READ_LEVEL:
+        write_audit(action=action, obj=obj, note=note)
+
+
+def get_visible_or_404(queryset: models.QuerySet[S] | type[S], user: Any, **lookup: Any) -> S:
+    """The record if `user` may see it (and the read audited when secret); otherwise 404, never 403,
+    so a record above someone's clearance does not even reveal that it exists."""
+    qs = queryset.objects.all() if isinstance(queryset, type) else queryset
+    obj = qs.visible_to(user).filter(**lookup).first()  # type: ignore[attr-defined]
+    if obj is None:
+        raise Http404("Không tìm thấy hoặc không có quyền xem.")
+    record_read(obj)
+    return obj
+
+
+def role_over(user: Any, obj: Secured) -> int:
+    return user.role_over(obj.owner_agency_id) if user.is_authenticated else 0
+
+
+def can_edit(user: Any, obj: Secured, min_role: int) -> bool:
+    """Editing needs the role in the owning agency (or a parent of it) and the clearance for the record."""
+    return bool(user.is_authenticated and user.clearance >= obj.secrecy and role_over(user, obj) >= min_role)
+
+
+def can_create_in(user: Any, agency_id: int, min_role: int) -> bool:
+    return bool(user.is_authenticated and user.role_over(agency_id) >= min_role)
