@@ -116,7 +116,10 @@ def _officer_rules(
             model.add(sum(int(index.shift_minutes[s]) * var for s in shifts for var in by_shift[s]) <= room)
 
     kept_shifts = np.flatnonzero(roster.busy[officer])
-    for flags, weight in ((index.shift_night, weights.night_pairs), (index.shift_weekend, weights.weekend_pairs)):
+    for flags, weight in (
+        (index.shift_night, weights.night_pairs),
+        (index.shift_weekend, weights.weekend_pairs),
+    ):
         marked = [s for s in by_shift if flags[s]]
         if marked and weight:
             _pairs_penalty(model, objective, weight, int(flags[kept_shifts].sum()), marked, by_shift)

@@ -6,7 +6,7 @@ Works on the dataclasses so the app can explain a hand-edited roster too.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 
 from canhve.engines.rostering.model import (
@@ -29,18 +29,24 @@ def explain_unfilled(problem: RosterProblem, assignments: Iterable[Assignment]) 
     roster = tuple(assignments)
     posts = {post.id: post for post in problem.posts}
     shifts = {shift.id: shift for shift in problem.shifts}
-    staffed = Counter((a.post_id, a.shift_id) for a in roster)
     duties: dict[str, list[Shift]] = defaultdict(list)
+    crews: dict[tuple[str, str], set[str]] = defaultdict(set)
     for assignment in roster:
         duties[assignment.officer_id].append(shifts[assignment.shift_id])
+        crews[assignment.post_id, assignment.shift_id].add(assignment.officer_id)
 
     found = []
     for demand in problem.demands:
-        missing = demand.head_count - staffed[demand.post_id, demand.shift_id]
+        missing = demand.head_count - len(crews[demand.post_id, demand.shift_id])
         if missing > 0:
             post, shift = posts[demand.post_id], shifts[demand.shift_id]
             found.append(
-                Unfilled(post.id, shift.id, missing, _reasons(problem, post, shift, missing, duties, roster))
+                Unfilled(
+                    post.id,
+                    shift.id,
+                    missing,
+                    _reasons(problem, post, shift, missing, duties, crews[post.id, shift.id]),
+                )
             )
     return tuple(found)
 
@@ -51,7 +57,7 @@ def _reasons(
     shift: Shift,
     missing: int,
     duties: dict[str, list[Shift]],
-    roster: tuple[Assignment, ...],
+    here: set[str],
 ) -> tuple[Reason, ...]:
     reasons = []
     for skill in sorted(post.required_skills):
@@ -73,17 +79,22 @@ def _reasons(
     present = [o for o in cleared if o.is_available(shift)]
     if len(present) < len(cleared):
         reasons.append(
-            Reason(ReasonCode.UNAVAILABLE, f"{len(cleared) - len(present)} of {len(cleared)} qualified officers are on leave")
+            Reason(
+                ReasonCode.UNAVAILABLE,
+                f"{len(cleared) - len(present)} of {len(cleared)} qualified officers are on leave",
+            )
         )
 
-    here = {a.officer_id for a in roster if a.post_id == post.id and a.shift_id == shift.id}
     others = [o for o in present if o.id not in here]
     clashing = [o for o in others if _clashes(problem, duties[o.id], shift)]
     capped = [o for o in others if o not in clashing and _over_cap(problem, o, duties[o.id], shift)]
     free = len(others) - len(clashing) - len(capped)
     if free >= missing:
         reasons.append(
-            Reason(ReasonCode.TIME_LIMIT, f"{free} qualified officers are still free; the search stopped before placing them")
+            Reason(
+                ReasonCode.TIME_LIMIT,
+                f"{free} qualified officers are still free; the search stopped before placing them",
+            )
         )
     else:
         reasons.append(

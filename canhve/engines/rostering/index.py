@@ -83,7 +83,9 @@ def compile_problem(problem: RosterProblem) -> Index:
     pair_officer = np.concatenate([*eligible, np.empty(0, dtype=np.int64)])
     pair_demand = np.repeat(np.arange(len(eligible)), [len(who) for who in eligible])
     order = np.argsort(pair_officer, kind="stable")
-    officer_demands = np.split(pair_demand[order], np.cumsum(np.bincount(pair_officer, minlength=len(officers)))[:-1])
+    officer_demands = np.split(
+        pair_demand[order], np.cumsum(np.bincount(pair_officer, minlength=len(officers)))[:-1]
+    )
 
     return Index(
         problem=problem,
@@ -123,7 +125,9 @@ def _eligibility(
     demand_shift: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
     officers = problem.officers
-    skill_names = sorted({s.name for o in officers for s in o.skills} | {k for p in problem.posts for k in p.required_skills})
+    skill_names = sorted(
+        {s.name for o in officers for s in o.skills} | {k for p in problem.posts for k in p.required_skills}
+    )
     skill_col = {name: i for i, name in enumerate(skill_names)}
     expiry = np.full((len(officers), len(skill_names)), _ABSENT, dtype=np.int64)
     for i, officer in enumerate(officers):
@@ -162,7 +166,9 @@ def _maximal_cliques(start: np.ndarray, padded_end: np.ndarray) -> tuple[tuple[i
     return tuple(sorted(maximal))
 
 
-def _preferences(problem: RosterProblem, demand_post: np.ndarray, demand_shift: np.ndarray) -> dict[int, np.ndarray]:
+def _preferences(
+    problem: RosterProblem, demand_post: np.ndarray, demand_shift: np.ndarray
+) -> dict[int, np.ndarray]:
     post_pos = {p.id: i for i, p in enumerate(problem.posts)}
     start_hour = np.array([s.start.hour for s in problem.shifts], dtype=np.int64)[demand_shift]
     scores = {}

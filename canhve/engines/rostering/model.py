@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 DEFAULT_REST = timedelta(hours=10)
 DEFAULT_WEEKLY_CAP = timedelta(hours=40)
@@ -41,7 +42,9 @@ class Interval:
     end: datetime
 
     def overlaps(self, shift: Shift) -> bool:
-        return to_minutes(self.start) < to_minutes(shift.end) and to_minutes(shift.start) < to_minutes(self.end)
+        return to_minutes(self.start) < to_minutes(shift.end) and to_minutes(shift.start) < to_minutes(
+            self.end
+        )
 
 
 @dataclass(frozen=True)
@@ -142,9 +145,12 @@ class RosterProblem:
     # Weekly caps count shifts by start in 7-day blocks from here; None: the earliest shift start.
     week_origin: datetime | None = None
 
+    @cached_property
+    def _week_origin_minutes(self) -> int:
+        return to_minutes(self.week_origin or min(s.start for s in self.shifts))
+
     def week_of(self, shift: Shift) -> int:
-        origin = self.week_origin or min(s.start for s in self.shifts)
-        return (to_minutes(shift.start) - to_minutes(origin)) // (7 * 24 * 60)
+        return (to_minutes(shift.start) - self._week_origin_minutes) // (7 * 24 * 60)
 
 
 @dataclass(frozen=True)

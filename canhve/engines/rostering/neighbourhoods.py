@@ -55,7 +55,8 @@ class NeighbourhoodPicker:
             # Nights (or weekends) concentrate on a few: mix the heavy with the light.
             flags = index.shift_night if self.rng.random() < 0.7 else index.shift_weekend
             marked = np.array(
-                [int(flags[index.demand_shift[roster.by_officer[o]]].sum()) for o in pool.tolist()], dtype=float
+                [int(flags[index.demand_shift[roster.by_officer[o]]].sum()) for o in pool.tolist()],
+                dtype=float,
             )
             heavy = pool[np.argsort(-marked, kind="stable")[: size // 2]]
             light = self._sample(np.setdiff1d(pool, heavy), size - len(heavy), self._spare(roster))

@@ -19,8 +19,14 @@ def agency_shortfalls(index: Index, roster: Roster) -> list[tuple[int, int, int]
     found = []
     for demand, mix in enumerate(index.demand_mix):
         if mix:
-            present = np.bincount(index.officer_agency[roster.by_demand[demand]], minlength=len(index.agencies))
-            found.extend((demand, agency, need - int(present[agency])) for agency, need in mix if present[agency] < need)
+            present = np.bincount(
+                index.officer_agency[roster.by_demand[demand]], minlength=len(index.agencies)
+            )
+            found.extend(
+                (demand, agency, need - int(present[agency]))
+                for agency, need in mix
+                if present[agency] < need
+            )
     return found
 
 

@@ -34,8 +34,12 @@ class Clock:
         now = round(self.elapsed(), 3)
         if objective.unfilled == 0 and self.first_complete is None:
             self.first_complete = now
-        if not self.history or objective.total < self.history[-1][1]:
-            self.history.append((now, objective.total))
+        self.note(objective.total)
+
+    def note(self, total: int) -> None:
+        """Log an objective value when it improves (also for CP-SAT's own objective, offset by constants)."""
+        if not self.history or total < self.history[-1][1]:
+            self.history.append((round(self.elapsed(), 3), total))
 
     def stats(self, method: str, iterations: int = 0, improvements: int = 0) -> SolveStats:
         return SolveStats(
@@ -57,7 +61,10 @@ def assemble(index: Index, roster: Roster, weights: Weights, stats: SolveStats) 
         unfilled=explain_unfilled(problem, assignments),
         agency_shortfalls=tuple(
             AgencyShortfall(
-                posts[index.demand_post[d]].id, shifts[index.demand_shift[d]].id, index.agencies[agency], missing
+                posts[index.demand_post[d]].id,
+                shifts[index.demand_shift[d]].id,
+                index.agencies[agency],
+                missing,
             )
             for d, agency, missing in agency_shortfalls(index, roster)
         ),

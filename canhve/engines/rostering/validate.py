@@ -6,6 +6,7 @@ tests trust it, and the app runs it on hand-edited rosters.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -33,9 +34,13 @@ def check_roster(problem: RosterProblem, assignments: Iterable[Assignment]) -> t
     known: list[Assignment] = []
     for assignment in roster:
         if not (
-            assignment.officer_id in officers and assignment.post_id in posts and assignment.shift_id in shifts
+            assignment.officer_id in officers
+            and assignment.post_id in posts
+            and assignment.shift_id in shifts
         ):
-            violations.append(_violation(Rule.UNKNOWN_REFERENCE, "officer, post or shift not in problem", assignment))
+            violations.append(
+                _violation(Rule.UNKNOWN_REFERENCE, "officer, post or shift not in problem", assignment)
+            )
         elif (assignment.post_id, assignment.shift_id) not in heads:
             violations.append(_violation(Rule.NO_DEMAND, "post is not staffed on this shift", assignment))
         else:
@@ -44,7 +49,10 @@ def check_roster(problem: RosterProblem, assignments: Iterable[Assignment]) -> t
     for assignment in known:
         violations.extend(
             _eligibility(
-                officers[assignment.officer_id], posts[assignment.post_id], shifts[assignment.shift_id], assignment
+                officers[assignment.officer_id],
+                posts[assignment.post_id],
+                shifts[assignment.shift_id],
+                assignment,
             )
         )
     violations.extend(_head_counts(known, heads))
@@ -71,10 +79,14 @@ def _eligibility(officer: Officer, post: Post, shift: Shift, assignment: Assignm
     ]
     if officer.clearance < post.min_clearance:
         found.append(
-            _violation(Rule.CLEARANCE, f"clearance {officer.clearance} < required {post.min_clearance}", assignment)
+            _violation(
+                Rule.CLEARANCE, f"clearance {officer.clearance} < required {post.min_clearance}", assignment
+            )
         )
     if not officer.is_available(shift):
-        found.append(_violation(Rule.AVAILABILITY, "officer is unavailable (leave) during the shift", assignment))
+        found.append(
+            _violation(Rule.AVAILABILITY, "officer is unavailable (leave) during the shift", assignment)
+        )
     return found
 
 
@@ -99,7 +111,7 @@ def _officer_timelines(
     for officer_id, own in sorted(duties.items()):
         own.sort(key=lambda a: (to_minutes(shifts[a.shift_id].start), a.post_id))
         # Sorted by start, a clash with any earlier duty implies a clash with the one just before.
-        for before, after in zip(own, own[1:], strict=False):
+        for before, after in itertools.pairwise(own):
             if before == after:
                 found.append(_violation(Rule.DUPLICATE, "assignment listed twice", after))
                 continue

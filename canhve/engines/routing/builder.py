@@ -171,6 +171,7 @@ def build_graph_arrays(raw: RawNetwork, speed_kph: np.ndarray) -> dict[str, np.n
     if not keep_node.any():
         raise GraphLoadError("the road network has no connected part")
     remap = np.cumsum(keep_node) - 1
+    n_before = len(t["u"])
     keep_edge = keep_node[t["u"]] & keep_node[t["v"]]
     old_ids = np.flatnonzero(keep_edge)
     _take(t, old_ids)
@@ -181,9 +182,9 @@ def build_graph_arrays(raw: RawNetwork, speed_kph: np.ndarray) -> dict[str, np.n
 
     order = np.lexsort((t["v"], t["u"]))
     _take(t, order)
-    pos_of_old = np.full(int(old_ids.max()) + 1 if len(old_ids) else 1, -1)
+    pos_of_old = np.full(n_before, -1)
     pos_of_old[old_ids[order]] = np.arange(len(order))
-    origin = pos_of_old[np.minimum(t["origin"], len(pos_of_old) - 1)]
+    origin = pos_of_old[t["origin"]]
     t["origin"] = np.where(origin >= 0, origin, np.arange(len(order)))
 
     n = len(t["node_osm"])
