@@ -12,6 +12,7 @@ import io
 import textwrap
 
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from .fonts import SERIF_BOLD, register_fonts
@@ -21,7 +22,9 @@ SIGNER_BLUE = colors.Color(0, 0.2, 0.6)
 VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7), "ICT")
 
 
-def signer_appearance(width: float, height: float, *, name: str, organization: str, when: dt.datetime) -> bytes:
+def signer_appearance(
+    width: float, height: float, *, name: str, organization: str, when: dt.datetime
+) -> bytes:
     """A framed box: who signed, for which agency, when (Vietnam time)."""
     family = register_fonts()
     out = io.BytesIO()
@@ -74,8 +77,6 @@ def seal_appearance(size: float, *, organization: str, when: dt.datetime) -> byt
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """Shorten with an ellipsis rather than let long names run out of the box."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     while len(text) > 1 and stringWidth(text, font, size) > width:
         text = text[:-2] + "…"
     return text

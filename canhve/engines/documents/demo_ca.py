@@ -55,7 +55,10 @@ class _Issuer:
 
 
 def make_demo_ca(
-    agencies: Iterable[str], signers: Iterable[tuple[str, str, str]], *, root_name: str = "canhve Demo Root CA"
+    agencies: Iterable[str],
+    signers: Iterable[tuple[str, str, str]],
+    *,
+    root_name: str = "canhve Demo Root CA",
 ) -> DemoCA:
     """`signers` holds (agency, full name, title) tuples; each agency in them must be in `agencies`."""
     now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)  # tolerate small clock skew between hosts

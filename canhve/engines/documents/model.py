@@ -181,10 +181,6 @@ class SignatureBox:
     x2: float
     y2: float
 
-    @property
-    def rect(self) -> tuple[float, float, float, float]:
-        return (self.x1, self.y1, self.x2, self.y2)
-
     def seal_box(self, size: float = 36 * 72 / 25.4) -> SignatureBox:
         """The agency seal's box: Decree 30 App. I has the seal image cover about the left third of the
         signer's signature image, so its right edge sits a third of the way into that box."""

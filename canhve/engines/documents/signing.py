@@ -104,7 +104,9 @@ def sign_pdf(
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
     )
-    spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=box.page, box=box.rect)
+    # pyHanko takes whole points; a sub-point shift of the appearance is invisible.
+    rect = (round(box.x1), round(box.y1), round(box.x2), round(box.y2))
+    spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=box.page, box=rect)
     # pyHanko imports appearance pages from a file path only.
     fd, path = tempfile.mkstemp(suffix=".pdf")
     try:
@@ -128,7 +130,7 @@ def verify_pdf(pdf: bytes, trust_roots: list[bytes]) -> VerificationReport:
         embedded = reader.embedded_signatures
     except (PdfError, ValueError, KeyError) as e:
         return VerificationReport((), error=f"unreadable PDF: {e}")
-    reports = []
+    reports: list[SignatureReport] = []
     for sig in embedded:
         # No fetching and soft-fail revocation: the platform runs air-gapped, CRL/OCSP are unreachable.
         context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
@@ -156,10 +158,13 @@ def verify_pdf(pdf: bytes, trust_roots: list[bytes]) -> VerificationReport:
 def _later_changes(coverage: SignatureCoverageLevel | None, level: ModificationLevel | None) -> LaterChanges:
     if coverage == SignatureCoverageLevel.ENTIRE_FILE:
         return LaterChanges.NONE
-    if coverage == SignatureCoverageLevel.ENTIRE_REVISION and level is not None:
-        # FORM_FILLING is the level pyHanko assigns to adding and filling signature fields.
-        if level <= ModificationLevel.FORM_FILLING:
-            return LaterChanges.SIGNATURES
+    # FORM_FILLING is the level pyHanko assigns to adding and filling signature fields.
+    if (
+        coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and level is not None
+        and level <= ModificationLevel.FORM_FILLING
+    ):
+        return LaterChanges.SIGNATURES
     return LaterChanges.OTHER
 
 

@@ -108,4 +108,7 @@ def test_page_numbers_are_top_centre_from_page_two(d):
 def test_a_draft_letter_shows_an_open_number_and_vv_summary(plan):
     letter = dataclasses.replace(plan, number=None, doc_type_name="", symbol="K01-TM", blocks=())
     number = docx.Document(io.BytesIO(render_docx(letter))).tables[0].rows[1].cells[0]
-    assert _texts(number)[:2] == ["Số: …/K01-TM", "V/v Bảo đảm an ninh, an toàn đoàn khách quốc tế thăm Việt Nam"]
+    assert _texts(number)[:2] == [
+        "Số: …/K01-TM",
+        "V/v Bảo đảm an ninh, an toàn đoàn khách quốc tế thăm Việt Nam",
+    ]

@@ -123,7 +123,9 @@ def test_the_signature_box_lies_between_the_signer_title_and_name(pages, rendere
 
 
 def test_the_page_image_has_ink_where_the_header_is_and_a_blank_top_margin(pdf_path, tmp_path):
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf_path), str(tmp_path / "p")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf_path), str(tmp_path / "p")], check=True
+    )
     (png,) = tmp_path.glob("p*.png")
     img = PILImage.open(png).convert("L")
     w, h = img.size

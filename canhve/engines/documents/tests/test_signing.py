@@ -39,7 +39,9 @@ def signed(rendered, demo_ca):
 def sealed(signed, rendered, demo_ca):
     seal = demo_ca.seal(AGENCY)
     box = rendered.signature_box.seal_box()
-    return sign_pdf(signed, seal.pkcs12, seal.passphrase, field_name="CoQuan", box=box, appearance=Appearance.SEAL)
+    return sign_pdf(
+        signed, seal.pkcs12, seal.passphrase, field_name="CoQuan", box=box, appearance=Appearance.SEAL
+    )
 
 
 def test_a_signed_pdf_verifies_as_intact_trusted_and_complete(signed, demo_ca):
