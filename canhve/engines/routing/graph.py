@@ -37,7 +37,9 @@ class Snap:
 class RoadGraph:
     """Directed road graph. Edge ids are CSR positions: edges are sorted by (tail, head)."""
 
-    def __init__(self, arrays: dict[str, np.ndarray], source: str, profile: SpeedProfile | None = None) -> None:
+    def __init__(
+        self, arrays: dict[str, np.ndarray], source: str, profile: SpeedProfile | None = None
+    ) -> None:
         self.source = source
         self.profile = profile or load_profile()
         a = arrays
@@ -82,7 +84,10 @@ class RoadGraph:
         n_seg = max(len(self.vert_lat) - 1, 0)
         self.seg_fwd = np.full(n_seg, -1, dtype=np.int64)
         self.seg_bwd = np.full(n_seg, -1, dtype=np.int64)
-        for target, sel in ((self.seg_fwd, originals & ~self.edge_rev), (self.seg_bwd, originals & self.edge_rev)):
+        for target, sel in (
+            (self.seg_fwd, originals & ~self.edge_rev),
+            (self.seg_bwd, originals & self.edge_rev),
+        ):
             e = np.flatnonzero(sel)
             spans = self.edge_ge[e] - self.edge_gs[e]
             target[np.repeat(self.edge_gs[e], spans) + _ranges(spans)] = np.repeat(e, spans)
@@ -208,7 +213,7 @@ class RoadGraph:
         dist = float(haversine_m(np.array(point.lat), np.array(point.lon), np.array(lat), np.array(lon)))
         if dist > max_dist_m:
             raise OutsideGraphError(
-                f"({point.lat:.6f}, {point.lon:.6f}) is {dist:,.0f} m from the nearest road of the loaded graph "
+                f"({point.lat:.6f}, {point.lon:.6f}) is {dist:,.0f} m from the nearest road of the graph "
                 f"(limit {max_dist_m:,.0f} m); it is probably outside the map area"
             )
         e = int(self.seg_fwd[s]) if self.seg_fwd[s] >= 0 else int(self.seg_bwd[s])

@@ -116,13 +116,15 @@ class _Collector:
         cid = self.class_index.get(highway) if highway else None
         if cid is None or tags.get("area") == "yes":
             return None
-        if any(tags.get(k) in _NO_ACCESS for k in ("access", "motor_vehicle", "motorcar", "vehicle")):
-            if tags.get("motorcar") not in {"yes", "designated", "destination"}:
-                return None
+        barred = any(tags.get(k) in _NO_ACCESS for k in ("access", "motor_vehicle", "motorcar", "vehicle"))
+        if barred and tags.get("motorcar") not in {"yes", "designated", "destination"}:
+            return None
         ow = oneway_of(tags, highway)
         return None if ow is None else (cid, ow)
 
-    def add_way(self, way_id: int, tags: Any, cid: int, ow: int, nodes: list[tuple[int, float, float]]) -> None:
+    def add_way(
+        self, way_id: int, tags: Any, cid: int, ow: int, nodes: list[tuple[int, float, float]]
+    ) -> None:
         if len(nodes) < 2:
             return
         flags = (FLAG_BRIDGE if tags.get("bridge") not in (None, "no") else 0) | (

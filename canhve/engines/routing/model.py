@@ -38,7 +38,9 @@ class LatLon:
         if not (math.isfinite(self.lat) and math.isfinite(self.lon)):
             raise RoutingError(f"coordinate is not a number: {self.lat}, {self.lon}")
         if not (-90.0 <= self.lat <= 90.0 and -180.0 <= self.lon <= 180.0):
-            raise RoutingError(f"coordinate out of range (lat -90..90, lon -180..180): {self.lat}, {self.lon}")
+            raise RoutingError(
+                f"coordinate out of range (lat -90..90, lon -180..180): {self.lat}, {self.lon}"
+            )
 
     @classmethod
     def parse(cls, text: str) -> LatLon:

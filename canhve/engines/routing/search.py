@@ -152,4 +152,6 @@ def bidirectional(
         nodes = walk_back(pf, k_node, n) + walk_back(pb, k_node, n)[::-1][1:]
     else:
         nodes = walk_back(pf, int(edge_u[k_edge]), n) + walk_back(pb, int(edge_v[k_edge]), n)[::-1]
-    return PathResult(cost, np.array(nodes, dtype=np.int64), edge_at(nodes[0], src), edge_at(nodes[-1], dst), -1)
+    return PathResult(
+        cost, np.array(nodes, dtype=np.int64), edge_at(nodes[0], src), edge_at(nodes[-1], dst), -1
+    )

@@ -1,0 +1,346 @@
+"""Router: the queries (route, alternatives, nearest facilities, along-route cover, isochrone, choke points).
+
+All queries take closures and a departure time; both only change a weight vector, never the graph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from . import alternatives as alt
+from .closures import closed_edge_mask
+from .geo import haversine_m
+from .graph import RoadGraph, Snap
+from .isochrone import isochrone_ring
+from .model import (
+    AlongRouteReport,
+    ChokePoint,
+    Closure,
+    Facility,
+    FacilityTimes,
+    Isochrone,
+    LatLon,
+    NoRouteError,
+    Route,
+    RouteSet,
+    RoutingError,
+    SegmentCover,
+)
+from .profiles import Band
+from .search import Ends, PathResult, bidirectional, one_to_one, sssp
+from .topology import cut_edges
+
+Depart = dt.time | str | None
+FACILITY_MAX_SNAP_M = 500.0
+# Below this many nodes one full csgraph search beats two bounded ones plus the meeting scan.
+BIDIRECTIONAL_MIN_NODES = 100_000
+
+
+class Router:
+    def __init__(
+        self,
+        graph: RoadGraph,
+        facilities: Sequence[Facility] = (),
+        bidirectional_min_nodes: int = BIDIRECTIONAL_MIN_NODES,
+    ) -> None:
+        self.graph = graph
+        self.facilities = tuple(facilities)
+        self.bidirectional_min_nodes = bidirectional_min_nodes
+
+    # ---- shared plumbing ------------------------------------------------------------------------------
+
+    def band(self, depart_at: Depart) -> Band:
+        return self.graph.profile.band_at(depart_at)
+
+    def weights(self, band: Band, closures: Iterable[Closure] = ()) -> np.ndarray:
+        w = self.graph.weights(band)
+        mask = closed_edge_mask(self.graph, closures)
+        if mask is None:
+            return w
+        w = w.copy()
+        w[mask] = np.inf
+        return w
+
+    def _fwd(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.graph.indptr, self.graph.fwd_indices, w
+
+    def _rev(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        g = self.graph
+        return g.rev_indptr, g.rev_indices, w[g.rev_order]
+
+    def _origin_ends(self, s: Snap, w: np.ndarray) -> Ends:
+        """Heads of the snapped edge(s) and the time to drive there from the snapped point."""
+        g = self.graph
+        nodes, cost, edges = [], [], []
+        for e, remaining in ((s.fwd_edge, 1.0 - s.frac), (s.bwd_edge, s.frac)):
+            if e >= 0 and np.isfinite(w[e]):
+                nodes.append(int(g.edge_v[e]))
+                cost.append(remaining * float(w[e]))
+                edges.append(e)
+        if not nodes:
+            raise NoRouteError("no route: the origin lies on a closed road")
+        return Ends(np.array(nodes), np.array(cost), np.array(edges))
+
+    def _dest_ends(self, s: Snap, w: np.ndarray) -> Ends:
+        """Tails of the snapped edge(s) (and their restriction-split copies) and the time from there."""
+        g = self.graph
+        nodes, cost, edges = [], [], []
+        for e0, done in ((s.fwd_edge, s.frac), (s.bwd_edge, 1.0 - s.frac)):
+            if e0 < 0:
+                continue
+            for e in [e0, *g.copies_of.get(e0, [])]:
+                if np.isfinite(w[e]):
+                    nodes.append(int(g.edge_u[e]))
+                    cost.append(done * float(w[e]))
+                    edges.append(e)
+        if not nodes:
+            raise NoRouteError("no route: the destination lies on a closed road")
+        return Ends(np.array(nodes), np.array(cost), np.array(edges))
+
+    def _direct(self, so: Snap, sd: Snap, w: np.ndarray) -> tuple[float, int]:
+        """Origin and destination on one edge, destination ahead: drive straight there."""
+        best = (np.inf, -1)
+        for e, ahead in ((so.fwd_edge, sd.frac - so.frac), (so.bwd_edge, so.frac - sd.frac)):
+            same = e >= 0 and e in (sd.fwd_edge, sd.bwd_edge)
+            if same and ahead >= 0 and np.isfinite(w[e]) and ahead * w[e] < best[0]:
+                best = (ahead * float(w[e]), e)
+        return best
+
+    def _shortest(self, so: Snap, sd: Snap, w: np.ndarray) -> PathResult:
+        src, dst = self._origin_ends(so, w), self._dest_ends(sd, w)
+        direct = self._direct(so, sd, w)
+        g = self.graph
+        if g.n_nodes < self.bidirectional_min_nodes:
+            return one_to_one(self._fwd(w), src, dst, direct)
+        crow = float(haversine_m(np.array(so.lat), np.array(so.lon), np.array(sd.lat), np.array(sd.lon)))
+        vmax = float(np.max(g.edge_len / w[np.isfinite(w)])) if np.isfinite(w).any() else 1.0
+        return bidirectional(
+            self._fwd(w), self._rev(w), g.edge_u, g.edge_v, w, src, dst, direct, radius0=0.6 * crow / vmax
+        )
+
+    def _assemble(self, res: PathResult, so: Snap, sd: Snap, w: np.ndarray, band: Band, depart: str) -> Route:
+        g = self.graph
+        if res.direct_edge >= 0:
+            e = res.direct_edge
+            lo, hi = sorted((so.frac, sd.frac))
+            verts = g.edge_vertices(e)
+            fr = g.vertex_frac(e, verts)
+            inner = verts[(fr > lo) & (fr < hi)]  # already in driving order
+            coords = [
+                (so.lon, so.lat),
+                *zip(g.vert_lon[inner], g.vert_lat[inner], strict=True),
+                (sd.lon, sd.lat),
+            ]
+            length = (hi - lo) * float(g.edge_len[e])
+            time = (hi - lo) * float(w[e])
+            edges = [e]
+        else:
+            mids = g.edge_ids(res.nodes[:-1], res.nodes[1:]) if len(res.nodes) > 1 else np.zeros(0, np.int64)
+            e0, e1 = res.first_edge, res.last_edge
+            f0 = 1 - so.frac if not g.edge_rev[e0] else so.frac  # driven share of the first edge
+            f1 = sd.frac if not g.edge_rev[e1] else 1 - sd.frac
+            length = f0 * float(g.edge_len[e0]) + float(g.edge_len[mids].sum()) + f1 * float(g.edge_len[e1])
+            # timed with the real weights: alternatives search with penalised ones
+            time = f0 * float(w[e0]) + float(w[mids].sum()) + f1 * float(w[e1])
+            v0 = g.edge_vertices(e0)
+            fr0 = g.vertex_frac(e0, v0)
+            v0 = v0[fr0 > so.frac] if not g.edge_rev[e0] else v0[fr0 < so.frac]
+            parts = [v0[:-1]] if len(v0) else []
+            parts += [g.edge_vertices(int(e))[:-1] for e in mids]
+            v1 = g.edge_vertices(e1)
+            fr1 = g.vertex_frac(e1, v1)
+            parts.append(v1[fr1 < sd.frac] if not g.edge_rev[e1] else v1[fr1 > sd.frac])
+            idx = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+            coords = [(so.lon, so.lat), *zip(g.vert_lon[idx], g.vert_lat[idx], strict=True), (sd.lon, sd.lat)]
+            edges = [e0, *mids.tolist(), e1]
+        streets: list[str] = []
+        for e in edges:
+            name = g.street(int(e))
+            if name and (not streets or streets[-1] != name):
+                streets.append(name)
+        return Route(
+            travel_time_s=time,
+            length_m=float(length),
+            streets=tuple(streets),
+            coordinates=tuple((float(x), float(y)) for x, y in coords),
+            edge_ids=tuple(int(e) for e in edges),
+            depart_at=depart,
+            band=band.name,
+        )
+
+    @staticmethod
+    def _depart_label(depart_at: Depart) -> str:
+        if depart_at is None:
+            return ""
+        return depart_at if isinstance(depart_at, str) else depart_at.strftime("%H:%M")
+
+    # ---- queries ---------------------------------------------------------------------------------------
+
+    def route(
+        self, origin: LatLon, destination: LatLon, depart_at: Depart = None, closures: Iterable[Closure] = ()
+    ) -> Route:
+        band = self.band(depart_at)
+        w = self.weights(band, closures)
+        so, sd = self.graph.snap(origin), self.graph.snap(destination)
+        res = self._shortest(so, sd, w)
+        return self._assemble(res, so, sd, w, band, self._depart_label(depart_at))
+
+    def alternatives(
+        self,
+        origin: LatLon,
+        destination: LatLon,
+        depart_at: Depart = None,
+        k: int = 3,
+        closures: Iterable[Closure] = (),
+        max_shared: float = alt.MAX_SHARED,
+        max_stretch: float = alt.MAX_STRETCH,
+    ) -> RouteSet:
+        """Primary route plus up to k-1 alternates, each sharing <= max_shared of its length with every
+        other and taking <= max_stretch x the primary's time (see alternatives.py for the method)."""
+        if not 1 <= k <= 8:
+            raise RoutingError("k must be between 1 and 8")
+        band = self.band(depart_at)
+        w = self.weights(band, closures)
+        so, sd = self.graph.snap(origin), self.graph.snap(destination)
+
+        def solve(weights: np.ndarray) -> PathResult:
+            return self._shortest(so, sd, weights)
+
+        def build(res: PathResult) -> Route:
+            return self._assemble(res, so, sd, w, band, self._depart_label(depart_at))
+
+        return alt.diverse_routes(self, so, sd, w, k, solve, build, max_shared, max_stretch)
+
+    def facility_nodes(self, facilities: Sequence[Facility]) -> tuple[np.ndarray, np.ndarray]:
+        """Graph node of each facility (-1 when farther than 500 m from any road) and its snap distance."""
+        if not facilities:
+            return np.zeros(0, np.int64), np.zeros(0)
+        lat = np.array([f.lat for f in facilities])
+        lon = np.array([f.lon for f in facilities])
+        node, dist = self.graph.nearest_nodes(lat, lon)
+        return np.where(dist <= FACILITY_MAX_SNAP_M, node, -1), dist
+
+    def nearest_facilities(
+        self,
+        kind: str,
+        depart_at: Depart = None,
+        closures: Iterable[Closure] = (),
+        facilities: Sequence[Facility] | None = None,
+    ) -> FacilityTimes:
+        """For every node, time to the nearest facility of `kind` and from it, and which one it is."""
+        band = self.band(depart_at)
+        w = self.weights(band, closures)
+        return self._facility_times(kind, band, w, facilities)
+
+    def _facility_times(
+        self, kind: str, band: Band, w: np.ndarray, facilities: Sequence[Facility] | None
+    ) -> FacilityTimes:
+        g = self.graph
+        pool = tuple(f for f in (self.facilities if facilities is None else facilities) if f.kind == kind)
+        node, _ = self.facility_nodes(pool)
+        ok = np.flatnonzero(node >= 0)
+        n = g.n_nodes
+        if not len(ok):
+            inf, none = np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
+            return FacilityTimes(kind, band.name, pool, inf, none, inf.copy(), none.copy())
+        fac_of_node = np.full(n, -1, dtype=np.int64)
+        fac_of_node[node[ok][::-1]] = ok[::-1]  # two facilities on one node: the first listed wins
+        roots = np.unique(node[ok])
+        # "to the facility" ends at the node or any restriction-split copy of it
+        roots_in = np.flatnonzero(np.isin(g.node_origin, roots))
+        fac_in = fac_of_node[g.node_origin[roots_in]]
+        fac_of_any = np.full(n, -1, dtype=np.int64)
+        fac_of_any[roots_in] = fac_in
+        rev = csr_matrix((w[g.rev_order], g.rev_indices, g.rev_indptr), shape=(n, n))
+        fwd = csr_matrix((w, g.fwd_indices, g.indptr), shape=(n, n))
+        d_to, _, s_to = dijkstra(rev, indices=roots_in, min_only=True, return_predecessors=True)
+        d_from, _, s_from = dijkstra(fwd, indices=roots, min_only=True, return_predecessors=True)
+        to_idx = np.where(s_to >= 0, fac_of_any[np.maximum(s_to, 0)], -1)
+        from_idx = np.where(s_from >= 0, fac_of_node[np.maximum(s_from, 0)], -1)
+        for a in (d_to, d_from, to_idx, from_idx):
+            a.setflags(write=False)
+        return FacilityTimes(kind, band.name, pool, d_to, to_idx, d_from, from_idx)
+
+    def along_route(
+        self,
+        route: Route,
+        kinds: Iterable[str] = ("hospital", "police", "safe_haven"),
+        closures: Iterable[Closure] = (),
+        facilities: Sequence[Facility] | None = None,
+    ) -> AlongRouteReport:
+        """Per route edge and kind: the nearest facility, judged at the worse of the edge's two ends."""
+        g = self.graph
+        band = g.profile.band_named(route.band)
+        w = self.weights(band, closures)
+        edges = np.array(route.edge_ids, dtype=np.int64)
+        u, v = g.edge_u[edges], g.edge_v[edges]
+        segments: list[SegmentCover] = []
+        worst: list[SegmentCover] = []
+        for kind in kinds:
+            ft = self._facility_times(kind, band, w, facilities)
+            covers = []
+            for i, e in enumerate(edges.tolist()):
+                a, b = int(u[i]), int(v[i])
+                to_n = a if ft.to_facility_s[a] >= ft.to_facility_s[b] else b
+                from_n = a if ft.from_facility_s[a] >= ft.from_facility_s[b] else b
+                to_f, to_s = ft.nearest_to(to_n)
+                from_f, from_s = ft.nearest_from(from_n)
+                covers.append(SegmentCover(e, g.street(e), kind, to_s, to_f, from_s, from_f))
+            segments.extend(covers)
+            if covers:
+                worst.append(max(covers, key=lambda c: (c.to_facility_s, c.from_facility_s)))
+        return AlongRouteReport(tuple(segments), tuple(worst))
+
+    def isochrone(
+        self, origin: LatLon, minutes: float, depart_at: Depart = None, closures: Iterable[Closure] = ()
+    ) -> Isochrone:
+        if not (0 < minutes <= 24 * 60):
+            raise RoutingError("minutes must be between 0 and 1440")
+        g = self.graph
+        band = self.band(depart_at)
+        w = self.weights(band, closures)
+        so = g.snap(origin)
+        limit = minutes * 60.0
+        dist, _ = sssp(g.indptr, g.fwd_indices, w, self._origin_ends(so, w), limit=limit)
+        ring, method, reached = isochrone_ring(g, dist[:-1], w, limit, (so.lon, so.lat))
+        return Isochrone(origin, float(minutes), band.name, method, reached, ring)
+
+    def choke_points(self, route: Route) -> tuple[ChokePoint, ...]:
+        """Route edges that are bridges, tunnels, single-lane, without a junction to leave by, or whose
+        loss would cut the network in two (graph cut edges)."""
+        g = self.graph
+        cut = cut_edges(g)
+        deg = g.undirected_degree
+        out = []
+        for e in route.edge_ids:
+            reasons = []
+            if g.is_bridge(e):
+                reasons.append("bridge")
+            if g.is_tunnel(e):
+                reasons.append("tunnel")
+            if g.edge_lanes[e] == 1:
+                reasons.append("single_lane")
+            a, b = g.node_origin[g.edge_u[e]], g.node_origin[g.edge_v[e]]
+            if max(deg[a], deg[b]) <= 2:
+                reasons.append("low_degree")
+            if cut[e]:
+                reasons.append("cut_edge")
+            if reasons:
+                mid = g.edge_vertices(e)
+                m = int(mid[len(mid) // 2])
+                out.append(
+                    ChokePoint(
+                        e,
+                        g.street(e),
+                        tuple(reasons),
+                        float(g.vert_lat[m]),
+                        float(g.vert_lon[m]),
+                        float(g.edge_len[e]),
+                    )
+                )
+        return tuple(out)
