@@ -89,7 +89,7 @@ def _section(n: int, roman: str) -> tuple[Block, ...]:
 
 
 def sample_plan(*, sections: int = 2, number: int | None = 5, with_map: bool = True) -> OfficialDocument:
-    """About 1.5 A4 pages per section in 14 pt; `sections=13` gives a plan of about 20 pages."""
+    """About 0.8 A4 pages per section in 14 pt; `sections=25` gives a plan of 20 pages."""
     romans = ("II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV")
     blocks: list[Block] = [
         Heading("I. MỤC ĐÍCH, YÊU CẦU", level=1),
