@@ -18,9 +18,11 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    BaseDocTemplate,
     Flowable,
+    Frame,
     KeepTogether,
-    SimpleDocTemplate,
+    PageTemplate,
     Spacer,
 )
 from reportlab.platypus import Image as RLImage
@@ -68,18 +70,6 @@ def render_pdf(doc: OfficialDocument) -> RenderedPdf:
     styles = _Styles(family)
     anchor = _SignatureSpace(L.CLOSING_RIGHT_MM * mm, L.SIGNATURE_SPACE_MM * mm)
 
-    out = io.BytesIO()
-    template = SimpleDocTemplate(
-        out,
-        pagesize=(L.PAGE_WIDTH_MM * mm, L.PAGE_HEIGHT_MM * mm),
-        leftMargin=L.MARGIN_LEFT_MM * mm,
-        rightMargin=L.MARGIN_RIGHT_MM * mm,
-        topMargin=L.MARGIN_TOP_MM * mm,
-        bottomMargin=L.MARGIN_BOTTOM_MM * mm,
-        title=doc.summary,
-        author=doc.issuing_agency_short or doc.issuing_agency,
-        subject=doc.number_line(),
-    )
     story: list[Flowable] = [_header(doc, styles)]
     if not doc.is_letter:
         story += _title(doc, styles)
@@ -87,15 +77,40 @@ def render_pdf(doc: OfficialDocument) -> RenderedPdf:
         story += _block(block, styles)
     story.append(_closing(doc, styles, anchor))
 
-    def number_page(canvas: Canvas, _doc: SimpleDocTemplate) -> None:
+    def number_page(canvas: Canvas, _doc: BaseDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(family, L.PAGE_NUMBER_PT)
         y = (L.PAGE_HEIGHT_MM - L.HEADER_DISTANCE_MM) * mm - L.PAGE_NUMBER_PT
         canvas.drawCentredString(L.PAGE_WIDTH_MM / 2 * mm, y, str(canvas.getPageNumber()))
         canvas.restoreState()
 
-    # Page 1 carries no number (Decree 30 App. I, position 11).
-    template.build(story, onLaterPages=number_page)
+    def frame() -> Frame:
+        # Zero padding: reportlab's default 6 pt would move the text inside the Decree 30 margins.
+        return Frame(
+            L.MARGIN_LEFT_MM * mm,
+            L.MARGIN_BOTTOM_MM * mm,
+            L.TEXT_WIDTH_MM * mm,
+            (L.PAGE_HEIGHT_MM - L.MARGIN_TOP_MM - L.MARGIN_BOTTOM_MM) * mm,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+
+    out = io.BytesIO()
+    template = BaseDocTemplate(
+        out,
+        pagesize=(L.PAGE_WIDTH_MM * mm, L.PAGE_HEIGHT_MM * mm),
+        # Page 1 carries no number (Decree 30 App. I, position 11); later pages number top centre.
+        pageTemplates=[
+            PageTemplate("first", [frame()], autoNextPageTemplate="later"),
+            PageTemplate("later", [frame()], onPage=number_page),
+        ],
+        title=doc.summary,
+        author=doc.issuing_agency_short or doc.issuing_agency,
+        subject=doc.number_line(),
+    )
+    template.build(story)
     assert anchor.box is not None, "the signature space is always drawn"
     return RenderedPdf(out.getvalue(), anchor.box, template.page)
 
