@@ -20,10 +20,10 @@ import numpy as np
 
 from .graph import Snap
 from .model import Route, RouteSet
-from .search import PathResult, edge_at, sssp, walk_back
+from .search import PathResult, edge_at, walk_back
 
 if TYPE_CHECKING:
-    from .engine import Router
+    from .engine import Router, Weighted
 
 MAX_SHARED = 0.5
 MAX_STRETCH = 1.4
@@ -40,11 +40,13 @@ def traversed(router: Router, res: PathResult, so: Snap, sd: Snap) -> dict[int, 
     mids = g.edge_ids(res.nodes[:-1], res.nodes[1:]) if len(res.nodes) > 1 else np.zeros(0, np.int64)
     out = dict(zip(mids.tolist(), g.edge_len[mids].tolist(), strict=True))
     e0, e1 = res.first_edge, res.last_edge
-    f0 = so.frac if g.edge_rev[e0] else 1 - so.frac
-    f1 = 1 - sd.frac if g.edge_rev[e1] else sd.frac
-    out[e0] = out.get(e0, 0.0) + f0 * float(g.edge_len[e0])
-    out[e1] = out.get(e1, 0.0) + f1 * float(g.edge_len[e1])
-    return out
+    if e0 >= 0:
+        f0 = so.frac if g.edge_rev[e0] else 1 - so.frac
+        out[e0] = out.get(e0, 0.0) + f0 * float(g.edge_len[e0])
+    if e1 >= 0:
+        f1 = 1 - sd.frac if g.edge_rev[e1] else sd.frac
+        out[e1] = out.get(e1, 0.0) + f1 * float(g.edge_len[e1])
+    return {e: m for e, m in out.items() if m > 0}
 
 
 def real_time(router: Router, res: PathResult, so: Snap, sd: Snap, w: np.ndarray) -> float:
@@ -64,14 +66,15 @@ def diverse_routes(
     router: Router,
     so: Snap,
     sd: Snap,
-    w: np.ndarray,
+    ww: Weighted,
     k: int,
-    solve: Callable[[np.ndarray], PathResult],
+    solve: Callable[[np.ndarray | None], PathResult],
     build: Callable[[PathResult], Route],
     max_shared: float = MAX_SHARED,
     max_stretch: float = MAX_STRETCH,
 ) -> RouteSet:
-    primary = solve(w)
+    w = ww.w
+    primary = solve(None)
     kept: list[tuple[PathResult, dict[int, float]]] = [(primary, traversed(router, primary, so, sd))]
     t0 = real_time(router, primary, so, sd, w)
     seen: set[tuple[int, ...]] = {tuple(kept[0][1])}
@@ -101,7 +104,7 @@ def diverse_routes(
             used = np.array(list(traversed(router, res, so, sd)), dtype=np.int64)
             pen[used] *= PENALTY
     if len(kept) < k:
-        _via_node_candidates(router, so, sd, w, k, kept, consider, max_stretch * t0)
+        _via_node_candidates(router, so, sd, ww, k, kept, consider, max_stretch * t0)
 
     routes = tuple(build(r) for r, _ in kept)
     profs = [p for _, p in kept]
@@ -122,7 +125,7 @@ def _via_node_candidates(
     router: Router,
     so: Snap,
     sd: Snap,
-    w: np.ndarray,
+    ww: Weighted,
     k: int,
     kept: list[tuple[PathResult, dict[int, float]]],
     consider: Callable[[PathResult], bool],
@@ -130,10 +133,9 @@ def _via_node_candidates(
 ) -> None:
     g = router.graph
     n = g.n_nodes
-    src, dst = router._origin_ends(so, w), router._dest_ends(sd, w)
-    df, pf = sssp(g.indptr, g.fwd_indices, w, src)
-    rev_ptr, rev_idx, rev_w = router._rev(w)
-    db, pb = sssp(rev_ptr, rev_idx, rev_w, dst)
+    src, dst = router._origin_ends(so, ww.w), router._dest_ends(sd, ww.w)
+    df, pf = ww.fwd.run(src)
+    db, pb = ww.rev.run(dst)
     via = df[:n] + db[:n]
     order = np.argsort(via)
     order = order[via[order] <= budget]

@@ -6,11 +6,11 @@ All queries take closures and a departure time; both only change a weight vector
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from . import alternatives as alt
 from .closures import closed_edge_mask
@@ -32,13 +32,29 @@ from .model import (
     SegmentCover,
 )
 from .profiles import Band
-from .search import Ends, PathResult, bidirectional, one_to_one, sssp
+from .search import Ends, PathResult, SearchGraph, bidirectional, one_to_one
 from .topology import cut_edges
 
 Depart = dt.time | str | None
 FACILITY_MAX_SNAP_M = 500.0
 # Below this many nodes one full csgraph search beats two bounded ones plus the meeting scan.
 BIDIRECTIONAL_MIN_NODES = 100_000
+
+
+class Weighted:
+    """One request's weights (band + closures) and the search matrices built on them."""
+
+    def __init__(self, graph: RoadGraph, band: Band, w: np.ndarray) -> None:
+        self.graph, self.band, self.w = graph, band, w
+
+    @cached_property
+    def fwd(self) -> SearchGraph:
+        return SearchGraph(self.graph.indptr, self.graph.fwd_indices, self.w)
+
+    @cached_property
+    def rev(self) -> SearchGraph:
+        g = self.graph
+        return SearchGraph(g.rev_indptr, g.rev_indices, self.w[g.rev_order])
 
 
 class Router:
@@ -51,32 +67,52 @@ class Router:
         self.graph = graph
         self.facilities = tuple(facilities)
         self.bidirectional_min_nodes = bidirectional_min_nodes
+        self._open_roads: dict[str, Weighted] = {}  # per band, when nothing is closed: reused
+        self._lock = threading.Lock()
 
     # ---- shared plumbing ------------------------------------------------------------------------------
 
     def band(self, depart_at: Depart) -> Band:
         return self.graph.profile.band_at(depart_at)
 
-    def weights(self, band: Band, closures: Iterable[Closure] = ()) -> np.ndarray:
+    def weighted(self, band: Band, closures: Iterable[Closure] = ()) -> Weighted:
         w = self.graph.weights(band)
         mask = closed_edge_mask(self.graph, closures)
         if mask is None:
-            return w
+            with self._lock:
+                return self._open_roads.setdefault(band.name, Weighted(self.graph, band, w))
         w = w.copy()
         w[mask] = np.inf
-        return w
+        return Weighted(self.graph, band, w)
 
-    def _fwd(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return self.graph.indptr, self.graph.fwd_indices, w
+    def weights(self, band: Band, closures: Iterable[Closure] = ()) -> np.ndarray:
+        """Edge travel times (s) for a band with closed edges at infinity."""
+        return self.weighted(band, closures).w
 
-    def _rev(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _node_at(self, s: Snap) -> int:
+        """The junction the snapped point sits on (an end of its edge), else -1."""
         g = self.graph
-        return g.rev_indptr, g.rev_indices, w[g.rev_order]
+        e = s.fwd_edge if s.fwd_edge >= 0 else s.bwd_edge
+        start, end = (
+            (int(g.edge_u[e]), int(g.edge_v[e]))
+            if not g.edge_rev[e]
+            else (int(g.edge_v[e]), int(g.edge_u[e]))
+        )
+        if s.frac <= 1e-9:
+            return int(g.node_origin[start])
+        if s.frac >= 1 - 1e-9:
+            return int(g.node_origin[end])
+        return -1
 
     def _origin_ends(self, s: Snap, w: np.ndarray) -> Ends:
         """Heads of the snapped edge(s) and the time to drive there from the snapped point."""
         g = self.graph
         nodes, cost, edges = [], [], []
+        at = self._node_at(s)
+        if at >= 0:  # standing on a junction: every exit is open, no partial edge is driven
+            nodes.append(at)
+            cost.append(0.0)
+            edges.append(-1)
         for e, remaining in ((s.fwd_edge, 1.0 - s.frac), (s.bwd_edge, s.frac)):
             if e >= 0 and np.isfinite(w[e]):
                 nodes.append(int(g.edge_v[e]))
@@ -90,6 +126,12 @@ class Router:
         """Tails of the snapped edge(s) (and their restriction-split copies) and the time from there."""
         g = self.graph
         nodes, cost, edges = [], [], []
+        at = self._node_at(s)
+        if at >= 0:  # arriving at the junction by any way in (or any restriction-split copy of it)
+            copies = np.flatnonzero(g.node_origin == at) if g.copies_of else [at]
+            nodes.extend(int(c) for c in copies)
+            cost.extend(0.0 for _ in copies)
+            edges.extend(-1 for _ in copies)
         for e0, done in ((s.fwd_edge, s.frac), (s.bwd_edge, 1.0 - s.frac)):
             if e0 < 0:
                 continue
@@ -111,16 +153,20 @@ class Router:
                 best = (ahead * float(w[e]), e)
         return best
 
-    def _shortest(self, so: Snap, sd: Snap, w: np.ndarray) -> PathResult:
+    def _shortest(self, so: Snap, sd: Snap, ww: Weighted, w: np.ndarray | None = None) -> PathResult:
+        """Fastest path under ww's weights, or under w (same graph, e.g. penalised) when given."""
+        if w is not None:
+            ww = Weighted(self.graph, ww.band, w)
+        w = ww.w
         src, dst = self._origin_ends(so, w), self._dest_ends(sd, w)
         direct = self._direct(so, sd, w)
         g = self.graph
         if g.n_nodes < self.bidirectional_min_nodes:
-            return one_to_one(self._fwd(w), src, dst, direct)
+            return one_to_one(ww.fwd, src, dst, direct)
         crow = float(haversine_m(np.array(so.lat), np.array(so.lon), np.array(sd.lat), np.array(sd.lon)))
         vmax = float(np.max(g.edge_len / w[np.isfinite(w)])) if np.isfinite(w).any() else 1.0
         return bidirectional(
-            self._fwd(w), self._rev(w), g.edge_u, g.edge_v, w, src, dst, direct, radius0=0.6 * crow / vmax
+            ww.fwd, ww.rev, g.edge_u, g.edge_v, w, src, dst, direct, radius0=0.6 * crow / vmax
         )
 
     def _assemble(self, res: PathResult, so: Snap, sd: Snap, w: np.ndarray, band: Band, depart: str) -> Route:
@@ -138,36 +184,44 @@ class Router:
             ]
             length = (hi - lo) * float(g.edge_len[e])
             time = (hi - lo) * float(w[e])
-            edges = [e]
+            edges = [e] if hi > lo else []
         else:
             mids = g.edge_ids(res.nodes[:-1], res.nodes[1:]) if len(res.nodes) > 1 else np.zeros(0, np.int64)
-            e0, e1 = res.first_edge, res.last_edge
-            f0 = 1 - so.frac if not g.edge_rev[e0] else so.frac  # driven share of the first edge
-            f1 = sd.frac if not g.edge_rev[e1] else 1 - sd.frac
-            length = f0 * float(g.edge_len[e0]) + float(g.edge_len[mids].sum()) + f1 * float(g.edge_len[e1])
+            e0, e1 = res.first_edge, res.last_edge  # -1: the route starts / ends on a junction
+            # driven share of the first and last edge
+            f0 = 0.0 if e0 < 0 else (1 - so.frac if not g.edge_rev[e0] else so.frac)
+            f1 = 0.0 if e1 < 0 else (sd.frac if not g.edge_rev[e1] else 1 - sd.frac)
+            length = float(g.edge_len[mids].sum())
             # timed with the real weights: alternatives search with penalised ones
-            time = f0 * float(w[e0]) + float(w[mids].sum()) + f1 * float(w[e1])
-            v0 = g.edge_vertices(e0)
-            fr0 = g.vertex_frac(e0, v0)
-            v0 = v0[fr0 > so.frac] if not g.edge_rev[e0] else v0[fr0 < so.frac]
-            parts = [v0[:-1]] if len(v0) else []
-            parts += [g.edge_vertices(int(e))[:-1] for e in mids]
-            v1 = g.edge_vertices(e1)
-            fr1 = g.vertex_frac(e1, v1)
-            parts.append(v1[fr1 < sd.frac] if not g.edge_rev[e1] else v1[fr1 > sd.frac])
-            idx = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+            time = float(w[mids].sum())
+            parts = []
+            if e0 >= 0:
+                length += f0 * float(g.edge_len[e0])
+                time += f0 * float(w[e0])
+                v0 = g.edge_vertices(e0)
+                fr0 = g.vertex_frac(e0, v0)
+                parts.append((v0[fr0 > so.frac] if not g.edge_rev[e0] else v0[fr0 < so.frac])[:-1])
+            parts.append(g.path_vertices(mids))
+            if e1 >= 0:
+                length += f1 * float(g.edge_len[e1])
+                time += f1 * float(w[e1])
+                v1 = g.edge_vertices(e1)
+                fr1 = g.vertex_frac(e1, v1)
+                parts.append(v1[fr1 < sd.frac] if not g.edge_rev[e1] else v1[fr1 > sd.frac])
+            elif len(res.nodes):
+                parts.append(np.zeros(0, np.int64))
+            idx = np.concatenate(parts)
             coords = [(so.lon, so.lat), *zip(g.vert_lon[idx], g.vert_lat[idx], strict=True), (sd.lon, sd.lat)]
-            edges = [e0, *mids.tolist(), e1]
-        streets: list[str] = []
-        for e in edges:
-            name = g.street(int(e))
-            if name and (not streets or streets[-1] != name):
-                streets.append(name)
+            edges = [x for x in (e0, *mids.tolist(), e1) if x >= 0]
+        nm = g.edge_name[np.array(edges, dtype=np.int64)]
+        nm = nm[nm >= 0]
+        nm = nm[np.concatenate([[True], nm[1:] != nm[:-1]])] if len(nm) else nm
+        streets = [g.names[i] for i in nm.tolist()]
         return Route(
             travel_time_s=time,
             length_m=float(length),
             streets=tuple(streets),
-            coordinates=tuple((float(x), float(y)) for x, y in coords),
+            coordinates=tuple(map(tuple, np.asarray(coords, dtype=np.float64).tolist())),
             edge_ids=tuple(int(e) for e in edges),
             depart_at=depart,
             band=band.name,
@@ -185,10 +239,10 @@ class Router:
         self, origin: LatLon, destination: LatLon, depart_at: Depart = None, closures: Iterable[Closure] = ()
     ) -> Route:
         band = self.band(depart_at)
-        w = self.weights(band, closures)
+        ww = self.weighted(band, closures)
         so, sd = self.graph.snap(origin), self.graph.snap(destination)
-        res = self._shortest(so, sd, w)
-        return self._assemble(res, so, sd, w, band, self._depart_label(depart_at))
+        res = self._shortest(so, sd, ww)
+        return self._assemble(res, so, sd, ww.w, band, self._depart_label(depart_at))
 
     def alternatives(
         self,
@@ -205,16 +259,16 @@ class Router:
         if not 1 <= k <= 8:
             raise RoutingError("k must be between 1 and 8")
         band = self.band(depart_at)
-        w = self.weights(band, closures)
+        ww = self.weighted(band, closures)
         so, sd = self.graph.snap(origin), self.graph.snap(destination)
 
-        def solve(weights: np.ndarray) -> PathResult:
-            return self._shortest(so, sd, weights)
+        def solve(weights: np.ndarray | None) -> PathResult:
+            return self._shortest(so, sd, ww, weights)
 
         def build(res: PathResult) -> Route:
-            return self._assemble(res, so, sd, w, band, self._depart_label(depart_at))
+            return self._assemble(res, so, sd, ww.w, band, self._depart_label(depart_at))
 
-        return alt.diverse_routes(self, so, sd, w, k, solve, build, max_shared, max_stretch)
+        return alt.diverse_routes(self, so, sd, ww, k, solve, build, max_shared, max_stretch)
 
     def facility_nodes(self, facilities: Sequence[Facility]) -> tuple[np.ndarray, np.ndarray]:
         """Graph node of each facility (-1 when farther than 500 m from any road) and its snap distance."""
@@ -233,13 +287,13 @@ class Router:
         facilities: Sequence[Facility] | None = None,
     ) -> FacilityTimes:
         """For every node, time to the nearest facility of `kind` and from it, and which one it is."""
-        band = self.band(depart_at)
-        w = self.weights(band, closures)
-        return self._facility_times(kind, band, w, facilities)
+        ww = self.weighted(self.band(depart_at), closures)
+        return self._facility_times(kind, ww, facilities)
 
     def _facility_times(
-        self, kind: str, band: Band, w: np.ndarray, facilities: Sequence[Facility] | None
+        self, kind: str, ww: Weighted, facilities: Sequence[Facility] | None
     ) -> FacilityTimes:
+        band = ww.band
         g = self.graph
         pool = tuple(f for f in (self.facilities if facilities is None else facilities) if f.kind == kind)
         node, _ = self.facility_nodes(pool)
@@ -256,10 +310,8 @@ class Router:
         fac_in = fac_of_node[g.node_origin[roots_in]]
         fac_of_any = np.full(n, -1, dtype=np.int64)
         fac_of_any[roots_in] = fac_in
-        rev = csr_matrix((w[g.rev_order], g.rev_indices, g.rev_indptr), shape=(n, n))
-        fwd = csr_matrix((w, g.fwd_indices, g.indptr), shape=(n, n))
-        d_to, _, s_to = dijkstra(rev, indices=roots_in, min_only=True, return_predecessors=True)
-        d_from, _, s_from = dijkstra(fwd, indices=roots, min_only=True, return_predecessors=True)
+        d_to, s_to = ww.rev.plain(roots_in)
+        d_from, s_from = ww.fwd.plain(roots)
         to_idx = np.where(s_to >= 0, fac_of_any[np.maximum(s_to, 0)], -1)
         from_idx = np.where(s_from >= 0, fac_of_node[np.maximum(s_from, 0)], -1)
         for a in (d_to, d_from, to_idx, from_idx):
@@ -275,14 +327,13 @@ class Router:
     ) -> AlongRouteReport:
         """Per route edge and kind: the nearest facility, judged at the worse of the edge's two ends."""
         g = self.graph
-        band = g.profile.band_named(route.band)
-        w = self.weights(band, closures)
+        ww = self.weighted(g.profile.band_named(route.band), closures)
         edges = np.array(route.edge_ids, dtype=np.int64)
         u, v = g.edge_u[edges], g.edge_v[edges]
         segments: list[SegmentCover] = []
         worst: list[SegmentCover] = []
         for kind in kinds:
-            ft = self._facility_times(kind, band, w, facilities)
+            ft = self._facility_times(kind, ww, facilities)
             covers = []
             for i, e in enumerate(edges.tolist()):
                 a, b = int(u[i]), int(v[i])
@@ -303,11 +354,11 @@ class Router:
             raise RoutingError("minutes must be between 0 and 1440")
         g = self.graph
         band = self.band(depart_at)
-        w = self.weights(band, closures)
+        ww = self.weighted(band, closures)
         so = g.snap(origin)
         limit = minutes * 60.0
-        dist, _ = sssp(g.indptr, g.fwd_indices, w, self._origin_ends(so, w), limit=limit)
-        ring, method, reached = isochrone_ring(g, dist[:-1], w, limit, (so.lon, so.lat))
+        dist, _ = ww.fwd.run(self._origin_ends(so, ww.w), limit=limit)
+        ring, method, reached = isochrone_ring(g, dist[:-1], ww.w, limit, (so.lon, so.lat))
         return Isochrone(origin, float(minutes), band.name, method, reached, ring)
 
     def choke_points(self, route: Route) -> tuple[ChokePoint, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 from functools import cached_property
@@ -11,7 +12,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from .builder import build_graph_arrays
-from .geo import LocalProjection, haversine_m
+from .geo import EARTH_RADIUS_M, LocalProjection
 from .loader import FLAG_BRIDGE, FLAG_TUNNEL, read_osm
 from .model import GraphLoadError, LatLon, OutsideGraphError
 from .profiles import Band, SpeedProfile, load_profile
@@ -166,6 +167,15 @@ class RoadGraph:
         gs, ge = int(self.edge_gs[edge]), int(self.edge_ge[edge])
         return np.arange(ge, gs - 1, -1) if self.edge_rev[edge] else np.arange(gs, ge + 1)
 
+    def path_vertices(self, edges: np.ndarray) -> np.ndarray:
+        """Vertices of consecutive edges in driving order, each edge's last vertex left out."""
+        gs, ge = self.edge_gs[edges], self.edge_ge[edges]
+        rev = self.edge_rev[edges]
+        spans = ge - gs
+        start = np.where(rev, ge, gs)
+        step = np.where(rev, -1, 1)
+        return np.repeat(start, spans) + np.repeat(step, spans) * _ranges(spans)
+
     def vertex_frac(self, edge: int, vertices: np.ndarray) -> np.ndarray:
         """Position (0..1, in vertex order) of vertices along an edge's geometry."""
         gs = int(self.edge_gs[edge])
@@ -195,32 +205,31 @@ class RoadGraph:
         return cKDTree(np.column_stack([x, y]))
 
     def snap(self, point: LatLon, max_dist_m: float = DEFAULT_MAX_SNAP_M) -> Snap:
-        """Nearest point on any routable road segment."""
+        """Nearest point on any routable road segment (scalar maths: this runs twice per route)."""
         tree, owner = self._snap_tree
-        px, py = self.proj.forward(point.lat, point.lon)
-        k = min(16, len(owner))
-        _, idx = tree.query([float(px), float(py)], k=k)
-        cand = np.unique(owner[np.atleast_1d(idx)])
+        px, py = point.lon * self.proj.kx, point.lat * self.proj.ky
+        _, idx = tree.query((px, py), k=min(12, len(owner)))
+        cand = owner[np.atleast_1d(idx)]
         x0, y0, x1, y1 = (a[cand] for a in self._seg_xy)
         dx, dy = x1 - x0, y1 - y0
-        den = np.maximum(dx * dx + dy * dy, 1e-12)
-        t = np.clip(((px - x0) * dx + (py - y0) * dy) / den, 0.0, 1.0)
-        d = np.hypot(x0 + t * dx - px, y0 + t * dy - py)
-        best = int(np.argmin(d))
+        t = ((px - x0) * dx + (py - y0) * dy) / np.maximum(dx * dx + dy * dy, 1e-12)
+        np.clip(t, 0.0, 1.0, out=t)
+        d2 = (x0 + t * dx - px) ** 2 + (y0 + t * dy - py) ** 2
+        best = int(d2.argmin())
         s, tt = int(cand[best]), float(t[best])
         lat = float(self.vert_lat[s] + tt * (self.vert_lat[s + 1] - self.vert_lat[s]))
         lon = float(self.vert_lon[s] + tt * (self.vert_lon[s + 1] - self.vert_lon[s]))
-        dist = float(haversine_m(np.array(point.lat), np.array(point.lon), np.array(lat), np.array(lon)))
+        dist = _haversine_scalar(point.lat, point.lon, lat, lon)
         if dist > max_dist_m:
             raise OutsideGraphError(
                 f"({point.lat:.6f}, {point.lon:.6f}) is {dist:,.0f} m from the nearest road of the graph "
                 f"(limit {max_dist_m:,.0f} m); it is probably outside the map area"
             )
-        e = int(self.seg_fwd[s]) if self.seg_fwd[s] >= 0 else int(self.seg_bwd[s])
-        gs = int(self.edge_gs[e])
-        seg_len = self.vert_cum[s + 1] - self.vert_cum[s]
-        frac = (self.vert_cum[s] + tt * seg_len - self.vert_cum[gs]) / max(float(self.edge_geom_len[e]), 1e-9)
-        return Snap(s, float(np.clip(frac, 0, 1)), lat, lon, dist, int(self.seg_fwd[s]), int(self.seg_bwd[s]))
+        fe, be = int(self.seg_fwd[s]), int(self.seg_bwd[s])
+        e = fe if fe >= 0 else be
+        cum = self.vert_cum
+        frac = (cum[s] + tt * (cum[s + 1] - cum[s]) - cum[self.edge_gs[e]]) / max(self.edge_geom_len[e], 1e-9)
+        return Snap(s, min(max(float(frac), 0.0), 1.0), lat, lon, dist, fe, be)
 
     def nearest_nodes(self, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Nearest original (not restriction-split) node and its distance in metres, for many points."""
@@ -256,6 +265,13 @@ class RoadGraph:
                 float(self.node_lon.max()),
             ],
         }
+
+
+def _haversine_scalar(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dl = math.radians(lon2 - lon1)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(max(a, 0.0), 1.0)))
 
 
 def _ranges(lengths: np.ndarray) -> np.ndarray:

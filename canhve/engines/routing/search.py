@@ -7,6 +7,7 @@ vector and the virtual row are new per request, which is what makes closures fre
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,28 +35,57 @@ class PathResult:
     direct_edge: int  # the shared edge when the route stays on it, else -1
 
 
-def with_virtual_row(
-    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, heads: np.ndarray, cost: np.ndarray
-) -> csr_matrix:
-    n = len(indptr) - 1
-    m = len(indices)
-    return csr_matrix(
-        (
-            np.concatenate([data, cost]),
-            np.concatenate([indices, heads.astype(indices.dtype)]),
-            np.concatenate([indptr, [m + len(heads)]]),
-        ),
-        shape=(n + 1, n + 1),
-    )
+class SearchGraph:
+    """A CSR matrix with one extra virtual row whose few slots are rewritten for each query.
+
+    Building a csr_matrix per query costs as much as the Dijkstra on a city graph, so the matrix is made
+    once per weight vector and queries take turns (a lock) to write the virtual row and search.
+    """
+
+    SLOTS = 16  # origin/destination entry points: 2 per snapped point, plus rare restriction copies
+
+    def __init__(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> None:
+        n, m = len(indptr) - 1, len(indices)
+        self.n, self.m = n, m
+        self.mat = csr_matrix(
+            (
+                np.concatenate([data, np.full(self.SLOTS, np.inf)]),
+                np.concatenate([indices, np.zeros(self.SLOTS, dtype=indices.dtype)]),
+                np.concatenate([indptr, [m + self.SLOTS]]),
+            ),
+            shape=(n + 1, n + 1),
+        )
+        self.lock = threading.Lock()
+
+    def run(self, src: Ends, limit: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
+        """Distances and predecessors from the virtual source; n+1 entries, the last is the source."""
+        k = len(src.nodes)
+        if k > self.SLOTS:  # more entry points than slots (many restriction copies): spread over searches
+            raise NoRouteError("too many entry points for one virtual row")
+        m = self.m
+        with self.lock:
+            data, idx = self.mat.data, self.mat.indices
+            data[m : m + k] = src.cost
+            data[m + k :] = np.inf  # spare slots: csgraph never relaxes an infinite edge
+            idx[m : m + k] = src.nodes
+            idx[m + k :] = 0
+            dist, pred = dijkstra(
+                self.mat, directed=True, indices=self.n, return_predecessors=True, limit=limit
+            )
+        return dist, pred
+
+    def plain(self, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Multi-source distances (min over sources) and the source reached from, real nodes only."""
+        with self.lock:
+            self.mat.data[self.m :] = np.inf
+            dist, _, origin = dijkstra(
+                self.mat, directed=True, indices=sources, min_only=True, return_predecessors=True
+            )
+        return dist[: self.n], origin[: self.n]
 
 
-def sssp(
-    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, src: Ends, limit: float = np.inf
-) -> tuple[np.ndarray, np.ndarray]:
-    """Distances and predecessors from a virtual source; arrays have n+1 entries, the last is the source."""
-    mat = with_virtual_row(indptr, indices, data, src.nodes, src.cost)
-    dist, pred = dijkstra(mat, directed=True, indices=len(indptr) - 1, return_predecessors=True, limit=limit)
-    return dist, pred
+def sssp(sg: SearchGraph, src: Ends, limit: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
+    return sg.run(src, limit)
 
 
 def walk_back(pred: np.ndarray, node: int, stop: int) -> list[int]:
@@ -81,16 +111,10 @@ def edge_at(node: int, ends: Ends) -> int:
     return int(ends.edges[hits[np.argmin(ends.cost[hits])]])
 
 
-def one_to_one(
-    fwd: tuple[np.ndarray, np.ndarray, np.ndarray],
-    src: Ends,
-    dst: Ends,
-    direct: tuple[float, int],
-) -> PathResult:
+def one_to_one(fwd: SearchGraph, src: Ends, dst: Ends, direct: tuple[float, int]) -> PathResult:
     """Plain forward search over the whole graph: the fastest choice below ~10^5 nodes."""
-    indptr, indices, data = fwd
-    n = len(indptr) - 1
-    dist, pred = sssp(indptr, indices, data, src)
+    n = fwd.n
+    dist, pred = fwd.run(src)
     cost, i = best_end(dist, dst)
     if direct[0] <= cost:
         if not np.isfinite(direct[0]):
@@ -103,8 +127,8 @@ def one_to_one(
 
 
 def bidirectional(
-    fwd: tuple[np.ndarray, np.ndarray, np.ndarray],
-    rev: tuple[np.ndarray, np.ndarray, np.ndarray],
+    fwd: SearchGraph,
+    rev: SearchGraph,
     edge_u: np.ndarray,
     edge_v: np.ndarray,
     weights: np.ndarray,
@@ -120,12 +144,12 @@ def bidirectional(
     ball), so once the best meeting costs <= 2r it is optimal. Two balls of radius d/2 cover about half
     the nodes of one ball of radius d, which is what keeps a route on a 10^6-node graph fast.
     """
-    n = len(fwd[0]) - 1
+    n = fwd.n
     r = max(radius0, 1.0)
     while True:
         lim = r if np.isfinite(r) else np.inf
-        df, pf = sssp(*fwd, src, limit=lim)
-        db, pb = sssp(*rev, Ends(dst.nodes, dst.cost, dst.edges), limit=lim)
+        df, pf = fwd.run(src, limit=lim)
+        db, pb = rev.run(dst, limit=lim)
         cands = [best_end(df, dst)[0], best_end(db, src)[0], direct[0]]
         meet_node = df[:n] + db[:n]
         k_node = int(np.argmin(meet_node))
