@@ -8,7 +8,7 @@ eligible (officer, demand) pairs that fit the fixed part of the roster.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,23 +35,36 @@ class OpenModel:
         return solver.status_name(status), [pair for pair, var in self.x.items() if solver.boolean_value(var)]
 
 
-class _Objective:
-    def __init__(self) -> None:
+class _Builder:
+    """Model, objective terms and a complete hint: CP-SAT only starts from a hint it can finish cheaply."""
+
+    def __init__(self, hinted: set[Pair]) -> None:
+        self.model = cp_model.CpModel()
+        self.hinted = hinted
         self.terms: list[cp_model.LinearExprT] = []
         self.coefficients: list[int] = []
 
-    def add(self, term: cp_model.LinearExprT, coefficient: int) -> None:
+    def cost(self, term: cp_model.LinearExprT, coefficient: int) -> None:
         if coefficient:
             self.terms.append(term)
             self.coefficients.append(coefficient)
 
+    def int_var(self, upper: int, hint: int) -> cp_model.IntVar:
+        var = self.model.new_int_var(0, upper, "")
+        self.model.add_hint(var, hint)
+        return var
+
+    def bool_var(self, hint: bool) -> cp_model.IntVar:
+        var = self.model.new_bool_var("")
+        self.model.add_hint(var, hint)
+        return var
+
 
 def build_open_model(
-    index: Index, roster: Roster, officers: Sequence[int], weights: Weights, hint: Iterable[Pair] = ()
+    index: Index, roster: Roster, officers: Iterable[int], weights: Weights, hint: Iterable[Pair] = ()
 ) -> OpenModel:
     """Model placing `officers` (already released from `roster`) into the roster's vacancies."""
-    model = cp_model.CpModel()
-    objective = _Objective()
+    build = _Builder(set(hint))
     vacancy = index.demand_head - np.array([len(who) for who in roster.by_demand], dtype=np.int64)
     x: dict[Pair, cp_model.IntVar] = {}
     by_demand: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
@@ -59,23 +72,20 @@ def build_open_model(
     for officer in officers:
         own = _officer_variables(index, roster, officer, vacancy)
         for demand in own:
-            var = model.new_bool_var("")
+            var = build.bool_var((officer, demand) in build.hinted)
             x[officer, demand] = var
             by_demand[demand].append((officer, var))
-            objective.add(var, -weights.unfilled - weights.preference * index.preference_of(officer, demand))
+            build.cost(var, -weights.unfilled - weights.preference * index.preference_of(officer, demand))
         if own:
-            _officer_rules(index, roster, model, objective, weights, officer, {d: x[officer, d] for d in own})
+            _officer_rules(index, roster, build, weights, officer, own, x)
 
     for demand, placed in by_demand.items():
         if len(placed) > vacancy[demand]:
-            model.add(sum(var for _, var in placed) <= int(vacancy[demand]))
-        _agency_mix(index, roster, model, objective, weights, demand, placed)
+            build.model.add(cp_model.LinearExpr.sum([var for _, var in placed]) <= int(vacancy[demand]))
+        _agency_mix(index, roster, build, weights, demand, placed)
 
-    model.minimize(cp_model.LinearExpr.weighted_sum(objective.terms, objective.coefficients))
-    hinted = set(hint)
-    for pair, var in x.items():
-        model.add_hint(var, pair in hinted)
-    return OpenModel(model, x)
+    build.model.minimize(cp_model.LinearExpr.weighted_sum(build.terms, build.coefficients))
+    return OpenModel(build.model, x)
 
 
 def _officer_variables(index: Index, roster: Roster, officer: int, vacancy: np.ndarray) -> list[int]:
@@ -90,17 +100,24 @@ def _officer_variables(index: Index, roster: Roster, officer: int, vacancy: np.n
 def _officer_rules(
     index: Index,
     roster: Roster,
-    model: cp_model.CpModel,
-    objective: _Objective,
+    build: _Builder,
     weights: Weights,
     officer: int,
-    own: dict[int, cp_model.IntVar],
+    own: list[int],
+    x: dict[Pair, cp_model.IntVar],
 ) -> None:
+    model = build.model
     by_shift: dict[int, list[cp_model.IntVar]] = defaultdict(list)
     by_post: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    for demand, var in own.items():
-        by_shift[int(index.demand_shift[demand])].append(var)
-        by_post[int(index.demand_post[demand])].append(var)
+    hinted_shifts: list[int] = []
+    hinted_posts: set[int] = set()
+    for demand in own:
+        shift, post = int(index.demand_shift[demand]), int(index.demand_post[demand])
+        by_shift[shift].append(x[officer, demand])
+        by_post[post].append(x[officer, demand])
+        if (officer, demand) in build.hinted:
+            hinted_shifts.append(shift)
+            hinted_posts.add(post)
 
     for clique in index.cliques:
         members = [var for shift in clique for var in by_shift.get(shift, ())]
@@ -113,7 +130,9 @@ def _officer_rules(
     for week, shifts in by_week.items():
         room = int(index.weekly_cap[officer] - roster.week_minutes[officer, week])
         if sum(int(index.shift_minutes[s]) for s in shifts) > room:
-            model.add(sum(int(index.shift_minutes[s]) * var for s in shifts for var in by_shift[s]) <= room)
+            terms = [var for s in shifts for var in by_shift[s]]
+            minutes = [int(index.shift_minutes[s]) for s in shifts for _ in by_shift[s]]
+            model.add(cp_model.LinearExpr.weighted_sum(terms, minutes) <= room)
 
     kept_shifts = np.flatnonzero(roster.busy[officer])
     for flags, weight in (
@@ -122,7 +141,11 @@ def _officer_rules(
     ):
         marked = [s for s in by_shift if flags[s]]
         if marked and weight:
-            _pairs_penalty(model, objective, weight, int(flags[kept_shifts].sum()), marked, by_shift)
+            kept = int(flags[kept_shifts].sum())
+            hinted = sum(1 for s in hinted_shifts if flags[s])
+            _pairs_penalty(
+                build, weight, kept, hinted, [var for s in marked for var in by_shift[s]], len(marked)
+            )
 
     kept_posts = {int(index.demand_post[d]) for d in roster.by_officer[officer]}
     new_posts = [post for post in by_post if post not in kept_posts]
@@ -130,40 +153,36 @@ def _officer_rules(
         return
     works = []
     for post in new_posts:
-        works.append(model.new_bool_var(""))
+        works.append(build.bool_var(post in hinted_posts))
         for var in by_post[post]:
             model.add_implication(var, works[-1])
     if kept_posts:
         for var in works:
-            objective.add(var, weights.extra_posts)
+            build.cost(var, weights.extra_posts)
     else:
-        extra = model.new_int_var(0, len(works) - 1, "")
-        model.add(extra >= sum(works) - 1)
-        objective.add(extra, weights.extra_posts)
+        hinted_new = sum(1 for post in new_posts if post in hinted_posts)
+        extra = build.int_var(len(works) - 1, max(0, hinted_new - 1))
+        model.add(extra >= cp_model.LinearExpr.sum(works) - 1)
+        build.cost(extra, weights.extra_posts)
 
 
 def _pairs_penalty(
-    model: cp_model.CpModel,
-    objective: _Objective,
-    weight: int,
-    kept: int,
-    shifts: list[int],
-    by_shift: dict[int, list[cp_model.IntVar]],
+    build: _Builder, weight: int, kept: int, hinted: int, marked: list[cp_model.IntVar], n_shifts: int
 ) -> None:
     # n(n-1)/2 is convex, so its chords through integer points bound it from below exactly at integers.
-    count = kept + sum(var for s in shifts for var in by_shift[s])
-    most = kept + len(shifts)
-    penalty = model.new_int_var(0, most * (most - 1) // 2, "")
+    count = cp_model.LinearExpr.sum(marked) + kept
+    most = kept + n_shifts
+    total = kept + hinted
+    penalty = build.int_var(most * (most - 1) // 2, total * (total - 1) // 2)
     for k in range(max(1, kept - 1), most):
-        model.add(penalty >= k * count - k * (k + 1) // 2)
-    objective.add(penalty, weight)
+        build.model.add(penalty >= k * count - k * (k + 1) // 2)
+    build.cost(penalty, weight)
 
 
 def _agency_mix(
     index: Index,
     roster: Roster,
-    model: cp_model.CpModel,
-    objective: _Objective,
+    build: _Builder,
     weights: Weights,
     demand: int,
     placed: list[tuple[int, cp_model.IntVar]],
@@ -171,8 +190,9 @@ def _agency_mix(
     kept = index.officer_agency[roster.by_demand[demand]]
     for agency, need in index.demand_mix[demand]:
         missing = need - int((kept == agency).sum())
-        helpers = [var for officer, var in placed if index.officer_agency[officer] == agency]
+        helpers = [(officer, var) for officer, var in placed if index.officer_agency[officer] == agency]
         if missing > 0 and helpers and weights.agency_mix:
-            short = model.new_int_var(0, missing, "")
-            model.add(short >= missing - sum(helpers))
-            objective.add(short, weights.agency_mix)
+            hinted = sum(1 for officer, _ in helpers if (officer, demand) in build.hinted)
+            short = build.int_var(missing, max(0, missing - hinted))
+            build.model.add(short >= missing - cp_model.LinearExpr.sum([var for _, var in helpers]))
+            build.cost(short, weights.agency_mix)
