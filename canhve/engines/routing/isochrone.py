@@ -13,6 +13,7 @@ import shapely
 
 from .graph import RoadGraph
 
+INTERIOR_CELL_DEG = 0.0015
 CONCAVE_RATIO = 0.3  # 0 = tightest, 1 = convex; 0.3 keeps the arms along main roads without slivers
 
 
@@ -25,22 +26,29 @@ def isochrone_ring(
     e = np.flatnonzero(partial)
     t = (limit - du[e]) / w[e]
     u, v = graph.edge_u[e], graph.edge_v[e]
+    # The frontier (cut points) draws the edge; interior junctions only keep the hull from carving into
+    # the middle, so one per ~150 m cell is enough and keeps the hull cheap.
+    r = np.flatnonzero(reached)
+    cell = np.round(graph.node_lat[r] / INTERIOR_CELL_DEG) * 1e6 + np.round(
+        graph.node_lon[r] / INTERIOR_CELL_DEG
+    )
+    inner = r[np.unique(cell, return_index=True)[1]]
     lon = np.concatenate(
         [
-            graph.node_lon[reached],
+            graph.node_lon[inner],
             graph.node_lon[u] + t * (graph.node_lon[v] - graph.node_lon[u]),
             [origin_lonlat[0]],
         ]
     )
     lat = np.concatenate(
         [
-            graph.node_lat[reached],
+            graph.node_lat[inner],
             graph.node_lat[u] + t * (graph.node_lat[v] - graph.node_lat[u]),
             [origin_lonlat[1]],
         ]
     )
     pts = shapely.multipoints(np.column_stack([lon, lat]))
-    method = f"concave_hull(ratio={CONCAVE_RATIO}) of reached junctions and cut points"
+    method = f"concave_hull(ratio={CONCAVE_RATIO}) of the cut points and one reached junction per 150 m cell"
     poly = shapely.concave_hull(pts, ratio=CONCAVE_RATIO) if len(lon) >= 4 else shapely.convex_hull(pts)
     if not isinstance(poly, shapely.Polygon) or poly.is_empty:
         # too few points for an area: a ~20 m disc around them says "barely moves" honestly
