@@ -1,0 +1,492 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from canhve.accounts.models import Role
+from canhve.core.access import can_create_in, can_edit, get_visible_or_404
+
+from . import domain, selectors, services
+from .forms import (
+    AbsenceForm,
+    ManualAssignForm,
+    MobilisationForm,
+    PersonnelForm,
+    PostForm,
+    QualificationForm,
+    RespondForm,
+    RosterForm,
+)
+from .models import Assignment, MobilisationRequest, Personnel, Post, Roster, Skill
+
+
+def _form_errors(form: Form, exc: ValidationError) -> None:
+    for field, errs in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errs)
+
+
+def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
+    for errs in exc.message_dict.values():
+        for err in errs:
+            messages.error(request, err)
+
+
+def _may_create(user: Any) -> bool:
+    return any(can_create_in(user, a, Role.PLANNER) for a in user.member_agency_ids())
+
+
+# ── Personnel ────────────────────────────────────────────────────────────────────────────────────────────
+@login_required
+def personnel_list(request: HttpRequest) -> HttpResponse:
+    qs = (
+        Personnel.objects.visible_to(request.user)
+        .select_related("owner_agency")
+        .prefetch_related("qualifications__skill")
+    )
+    q, skill = request.GET.get("q", "").strip(), request.GET.get("skill", "")
+    if q:
+        qs = qs.filter(Q(full_name__icontains=q) | Q(service_number__icontains=q) | Q(rank__icontains=q))
+    if skill:
+        qs = qs.filter(qualifications__skill__code=skill).distinct()
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "staffing/personnel_list.html",
+        {
+            "page": page,
+            "q": q,
+            "skill": skill,
+            "skills": Skill.objects.all(),
+            "may_create": _may_create(request.user),
+        },
+    )
+
+
+@login_required
+def personnel_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_visible_or_404(Personnel.objects.select_related("owner_agency"), request.user, pk=pk)
+    assignments = (
+        person.assignments.filter(roster__in=Roster.objects.visible_to(request.user))
+        .select_related("shift", "post", "roster")
+        .order_by("-shift__start")[:30]
+    )
+    return render(
+        request,
+        "staffing/personnel_detail.html",
+        {
+            "person": person,
+            "qualifications": person.qualifications.select_related("skill"),
+            "absences": person.absences.all(),
+            "assignments": assignments,
+            "may_edit": can_edit(request.user, person, Role.PLANNER),
+            "qualification_form": QualificationForm(),
+            "absence_form": AbsenceForm(),
+        },
+    )
+
+
+@login_required
+def personnel_create(request: HttpRequest) -> HttpResponse:
+    form = PersonnelForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            person = services.create_personnel(acting_user=request.user, **data)
+        except PermissionDenied as exc:
+            form.add_error("owner_agency", str(exc))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm cán bộ."))
+            return redirect("staffing-personnel-detail", pk=person.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "staffing/form.html",
+        {"form": form, "title": _("Thêm cán bộ"), "back": "staffing-personnel-list"},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def qualification_add(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_visible_or_404(Personnel, request.user, pk=pk)
+    form = QualificationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_qualification(acting_user=request.user, personnel=person, **form.cleaned_data)
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, _("Đã cập nhật chuyên môn."))
+    else:
+        messages.error(request, _("Thông tin chuyên môn không hợp lệ."))
+    return redirect("staffing-personnel-detail", pk=person.pk)
+
+
+@login_required
+@require_POST
+def absence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_visible_or_404(Personnel, request.user, pk=pk)
+    form = AbsenceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_absence(acting_user=request.user, personnel=person, **form.cleaned_data)
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, _("Đã ghi vắng mặt."))
+    else:
+        messages.error(request, _("Thông tin vắng mặt không hợp lệ."))
+    return redirect("staffing-personnel-detail", pk=person.pk)
+
+
+# ── Posts ────────────────────────────────────────────────────────────────────────────────────────────────
+@login_required
+def post_list(request: HttpRequest) -> HttpResponse:
+    qs = (
+        Post.objects.visible_to(request.user)
+        .select_related("owner_agency", "operation", "site")
+        .prefetch_related("required_skills", "agency_mix__agency")
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "staffing/post_list.html", {"page": page, "may_create": _may_create(request.user)})
+
+
+@login_required
+def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_visible_or_404(
+        Post.objects.select_related("owner_agency", "operation", "site"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "staffing/post_detail.html",
+        {
+            "post": post,
+            "skills": post.required_skills.all(),
+            "mix": post.agency_mix.select_related("agency"),
+            "rosters": post.rosters.visible_to(request.user),
+        },
+    )
+
+
+@login_required
+def post_create(request: HttpRequest) -> HttpResponse:
+    form = PostForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("mix_agency", "mix_count")}
+        try:
+            post = services.create_post(acting_user=request.user, agency_mix=form.agency_mix(), **data)
+        except PermissionDenied as exc:
+            form.add_error("owner_agency", str(exc))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã tạo vị trí trực."))
+            return redirect("staffing-post-detail", pk=post.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "staffing/form.html",
+        {"form": form, "title": _("Tạo vị trí trực"), "back": "staffing-post-list"},
+        status=status,
+    )
+
+
+# ── Rosters ──────────────────────────────────────────────────────────────────────────────────────────────
+@login_required
+def roster_list(request: HttpRequest) -> HttpResponse:
+    qs = (
+        Roster.objects.visible_to(request.user)
+        .select_related("owner_agency", "operation")
+        .annotate(post_count=Count("posts", distinct=True))
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "staffing/roster_list.html", {"page": page, "may_create": _may_create(request.user)}
+    )
+
+
+@login_required
+def roster_create(request: HttpRequest) -> HttpResponse:
+    form = RosterForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            roster = services.create_roster(acting_user=request.user, **form.cleaned_data)
+        except PermissionDenied as exc:
+            form.add_error("owner_agency", str(exc))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lập lịch. Bấm “Xếp ca” để bộ xếp ca phân công."))
+            return redirect("staffing-roster-detail", pk=roster.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "staffing/form.html",
+        {"form": form, "title": _("Lập lịch ca trực"), "back": "staffing-roster-list"},
+        status=status,
+    )
+
+
+@login_required
+def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    roster = get_visible_or_404(
+        Roster.objects.select_related("owner_agency", "operation", "job"), request.user, pk=pk
+    )
+    view = selectors.roster_view(roster, request.user, day=request.GET.get("day"))
+    may_plan = can_edit(request.user, roster, Role.PLANNER)
+    return render(
+        request,
+        "staffing/roster_detail.html",
+        {
+            "roster": roster,
+            **view,
+            "may_plan": may_plan,
+            "may_sign": can_edit(request.user, roster, Role.OFFICER),
+            "may_publish": can_edit(request.user, roster, Role.COMMANDER),
+            "assign_form": ManualAssignForm(user=request.user) if may_plan else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def roster_solve(request: HttpRequest, pk: int) -> HttpResponse:
+    roster = get_visible_or_404(Roster.objects.select_related("job"), request.user, pk=pk)
+    try:
+        services.request_solve(acting_user=request.user, roster=roster)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("Đã đưa vào hàng đợi xếp ca."))
+    return redirect("staffing-roster-detail", pk=roster.pk)
+
+
+@login_required
+def roster_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar fragment the roster page polls every second while a solve runs."""
+    roster = get_visible_or_404(Roster.objects.select_related("job"), request.user, pk=pk)
+    response = render(request, "staffing/_progress.html", {"roster": roster, "job": roster.job})
+    if request.headers.get("HX-Request") and roster.job and roster.job.status in ("done", "failed"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def roster_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    roster = get_visible_or_404(Roster, request.user, pk=pk)
+    try:
+        services.publish_roster(acting_user=request.user, roster=roster)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("Đã ban hành lịch trực."))
+    return redirect("staffing-roster-detail", pk=roster.pk)
+
+
+def _visible_assignment(request: HttpRequest, pk: int) -> Assignment:
+    roster_ids = Roster.objects.visible_to(request.user).values("pk")
+    assignment = (
+        Assignment.objects.filter(pk=pk, roster__in=roster_ids)
+        .select_related("roster", "personnel", "shift")
+        .first()
+    )
+    if assignment is None:
+        from django.http import Http404
+
+        raise Http404
+    return assignment
+
+
+def _back(assignment: Assignment) -> HttpResponse:
+    from django.urls import reverse
+
+    day = assignment.shift.start.date().isoformat()
+    return redirect(f"{reverse('staffing-roster-detail', kwargs={'pk': assignment.roster_id})}?day={day}")
+
+
+@login_required
+@require_POST
+def assignment_pin(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _visible_assignment(request, pk)
+    try:
+        services.set_pin(acting_user=request.user, assignment=assignment, pinned=not assignment.pinned)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    return _back(assignment)
+
+
+@login_required
+@require_POST
+def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _visible_assignment(request, pk)
+    try:
+        services.remove_assignment(acting_user=request.user, assignment=assignment)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    return _back(assignment)
+
+
+@login_required
+@require_POST
+def assignment_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _visible_assignment(request, pk)
+    action = services.sign_out if request.POST.get("action") == "out" else services.sign_in
+    try:
+        action(acting_user=request.user, assignment=assignment)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    return _back(assignment)
+
+
+@login_required
+@require_POST
+def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    roster = get_visible_or_404(Roster, request.user, pk=pk)
+    if not can_edit(request.user, roster, Role.PLANNER):
+        raise PermissionDenied
+    form = ManualAssignForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Chọn cán bộ."))
+        return redirect("staffing-roster-detail", pk=roster.pk)
+    shift = roster.shifts.filter(pk=form.cleaned_data["shift"]).first()
+    post = roster.posts.filter(pk=form.cleaned_data["post"]).first()
+    if shift is None or post is None:
+        messages.error(request, _("Ca hoặc vị trí không thuộc lịch này."))
+        return redirect("staffing-roster-detail", pk=roster.pk)
+    try:
+        assignment = services.assign_manually(
+            acting_user=request.user,
+            roster=roster,
+            shift=shift,
+            post=post,
+            personnel=form.cleaned_data["personnel"],
+        )
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+        from django.urls import reverse
+
+        return redirect(
+            f"{reverse('staffing-roster-detail', kwargs={'pk': roster.pk})}?day={shift.start.date()}"
+        )
+    messages.success(request, _("Đã phân công (giữ cố định)."))
+    return _back(assignment)
+
+
+# ── Mobilisation ─────────────────────────────────────────────────────────────────────────────────────────
+@login_required
+def mobilisation_list(request: HttpRequest) -> HttpResponse:
+    qs = (
+        MobilisationRequest.objects.visible_to(request.user)
+        .select_related("owner_agency", "partner_agency", "skill", "operation")
+        .annotate(provided_count=Count("provided"))
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "staffing/mobilisation_list.html", {"page": page, "may_create": _may_create(request.user)}
+    )
+
+
+@login_required
+def mobilisation_create(request: HttpRequest) -> HttpResponse:
+    form = MobilisationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.request_mobilisation(acting_user=request.user, **form.cleaned_data)
+        except PermissionDenied as exc:
+            form.add_error("owner_agency", str(exc))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã gửi đề nghị điều động."))
+            return redirect("staffing-mobilisation-detail", pk=item.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "staffing/form.html",
+        {"form": form, "title": _("Đề nghị điều động lực lượng"), "back": "staffing-mobilisation-list"},
+        status=status,
+    )
+
+
+@login_required
+def mobilisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_visible_or_404(
+        MobilisationRequest.objects.select_related(
+            "owner_agency", "partner_agency", "skill", "operation", "requested_by", "responded_by", "roster"
+        ),
+        request.user,
+        pk=pk,
+    )
+    may_respond = domain.can_respond(item.status) and can_create_in(
+        request.user, item.partner_agency_id, Role.OFFICER
+    )
+    return render(
+        request,
+        "staffing/mobilisation_detail.html",
+        {
+            "item": item,
+            "provided": item.provided.select_related("owner_agency"),
+            "may_respond": may_respond,
+            "may_cancel": domain.can_cancel(item.status) and can_edit(request.user, item, Role.PLANNER),
+            "respond_form": RespondForm(user=request.user, request=item) if may_respond else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def mobilisation_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_visible_or_404(MobilisationRequest, request.user, pk=pk)
+    form = RespondForm(request.POST, user=request.user, request=item)
+    if not form.is_valid():
+        messages.error(request, _("Câu trả lời không hợp lệ."))
+        return redirect("staffing-mobilisation-detail", pk=item.pk)
+    decline = form.cleaned_data["decision"] == "decline"
+    try:
+        services.respond_to_mobilisation(
+            acting_user=request.user,
+            request=item,
+            personnel=list(form.cleaned_data["personnel"]),
+            decline=decline,
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("Đã trả lời đề nghị."))
+    return redirect("staffing-mobilisation-detail", pk=item.pk)
+
+
+@login_required
+@require_POST
+def mobilisation_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_visible_or_404(MobilisationRequest, request.user, pk=pk)
+    try:
+        services.cancel_mobilisation(acting_user=request.user, request=item)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("Đã hủy đề nghị."))
+    return redirect("staffing-mobilisation-detail", pk=item.pk)
+
+
+# ── An operation's staffing picture ──────────────────────────────────────────────────────────────────────
+@login_required
+def operation_staffing(request: HttpRequest, operation_id: int) -> HttpResponse:
+    from canhve.operations.models import Operation
+
+    operation = get_visible_or_404(Operation, request.user, pk=operation_id)
+    picture = selectors.operation_staffing(operation, request.user)
+    return render(request, "staffing/operation_staffing.html", {"operation": operation, **picture})
