@@ -1,1 +1,166 @@
 """Reads scoped to the user. Children of an operation are visible exactly when the operation is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from canhve.core.access import get_visible_or_404
+
+from .models import Movement, MovementRoute, Operation, PlanVersion, Task
+
+
+def operations_visible_to(user: Any) -> QuerySet[Operation]:
+    return Operation.objects.visible_to(user)
+
+
+def get_operation(user: Any, pk: int) -> Operation:
+    """The operation or 404 (audited when Tối mật or above)."""
+    return get_visible_or_404(
+        Operation.objects.select_related("owner_agency", "protectee__category"), user, pk=pk
+    )
+
+
+def plan_versions_visible_to(user: Any) -> QuerySet[PlanVersion]:
+    return PlanVersion.objects.filter(operation__in=operations_visible_to(user))
+
+
+def get_plan_version(user: Any, pk: int) -> PlanVersion:
+    plan = PlanVersion.objects.select_related("operation").filter(pk=pk).first()
+    if plan is None:
+        from django.http import Http404
+
+        raise Http404
+    get_operation(user, plan.operation_id)  # 404 and audit through the operation
+    return plan
+
+
+def tasks_visible_to(user: Any) -> QuerySet[Task]:
+    return Task.objects.filter(operation__in=operations_visible_to(user))
+
+
+def current_routes(movement: Movement) -> list[MovementRoute]:
+    return [r for r in movement.routes.all() if r.current]
+
+
+def tasks_by_agency(operation: Operation) -> list[tuple[Any, list[Task]]]:
+    groups: dict[int, tuple[Any, list[Task]]] = {}
+    for task in operation.tasks.select_related("agency", "measure").order_by("agency__name", "due_at"):
+        groups.setdefault(task.agency_id, (task.agency, []))[1].append(task)
+    return list(groups.values())
+
+
+def route_line(route: MovementRoute) -> str:
+    streets = ", ".join(route.streets[:6]) + ("…" if len(route.streets) > 6 else "")
+    return f"{route.get_rank_display()}: {route.km} km, {route.minutes} phút — {streets}"
+
+
+def plan_document_content(plan: PlanVersion) -> dict[str, Any]:
+    """Plain content of a protection plan version for the documents app (kế hoạch cảnh vệ, KH).
+
+    When the version is approved or later, its frozen snapshot is used for tasks, itinerary and routes.
+    """
+    op = plan.operation
+    live = plan_snapshot(plan)
+    frozen = plan.snapshot if plan.status != "draft" and plan.snapshot else live
+    return {
+        "operation": {
+            "code": op.code,
+            "name": op.name,
+            "kind": op.get_kind_display(),
+            "protectee": str(op.protectee) if op.protectee else "",
+            "category": str(op.protectee.category) if op.protectee else "",
+            "starts_at": op.starts_at.isoformat(),
+            "ends_at": op.ends_at.isoformat(),
+            "owner_agency": str(op.owner_agency),
+            "secrecy": op.secrecy,
+            "participating_agencies": [str(a) for a in op.shared_with_agencies.all()],
+            "provinces": [p.name for p in op.provinces.all()],
+        },
+        "version": plan.number,
+        "status": plan.status,
+        "objectives": plan.objectives,
+        "organisation": plan.organisation,
+        "posts": plan.posts,
+        "communications": plan.communications,
+        "medical": plan.medical,
+        "notes": plan.notes,
+        "tasks_by_agency": frozen["tasks_by_agency"],
+        "itinerary": frozen["itinerary"],
+        "contingencies": [
+            {
+                "kind": c.get_kind_display(),
+                "trigger": c.trigger,
+                "response": c.response,
+                "agency": str(c.agency),
+                "safe_haven": str(c.safe_haven) if c.safe_haven else c.safe_haven_note,
+                "alternate_route": route_line(c.alternate_route) if c.alternate_route else "",
+            }
+            for c in plan.contingencies.select_related("agency", "safe_haven", "alternate_route__movement")
+        ],
+    }
+
+
+def plan_snapshot(plan: PlanVersion) -> dict[str, Any]:
+    """Tasks per agency and the itinerary with the routes stored with this version (or the current ones)."""
+    from django.utils import timezone
+
+    op = plan.operation
+    tasks = [
+        {
+            "agency": str(agency),
+            "tasks": [
+                {
+                    "title": t.title,
+                    "due": timezone.localtime(t.due_at).strftime("%H:%M %d/%m/%Y"),
+                    "due_label": f"T{t.offset_hours:+d} h",
+                    "status": t.get_status_display(),
+                    "mandatory": t.mandatory,
+                }
+                for t in items
+            ],
+        }
+        for agency, items in tasks_by_agency(op)
+    ]
+    itinerary = []
+    for stop in op.stops.select_related("site").order_by("order", "id"):
+        itinerary.append(
+            {
+                "type": "stop",
+                "order": stop.order,
+                "site": stop.site.name,
+                "kind": stop.get_kind_display(),
+                "arrive_at": timezone.localtime(stop.arrive_at).strftime("%H:%M %d/%m/%Y")
+                if stop.arrive_at
+                else "",
+                "depart_at": timezone.localtime(stop.depart_at).strftime("%H:%M %d/%m/%Y")
+                if stop.depart_at
+                else "",
+                "activity": stop.activity,
+            }
+        )
+    for mv in op.movements.select_related("origin__site", "destination__site").prefetch_related("routes"):
+        routes = [r for r in mv.routes.all() if r.plan_version_id == plan.pk] or current_routes(mv)
+        itinerary.append(
+            {
+                "type": "movement",
+                "order": mv.order,
+                "from": mv.origin.site.name,
+                "to": mv.destination.site.name,
+                "depart_at": timezone.localtime(mv.depart_at).strftime("%H:%M %d/%m/%Y"),
+                "routes": [
+                    {
+                        "rank": r.get_rank_display(),
+                        "km": r.km,
+                        "minutes": r.minutes,
+                        "streets": r.streets,
+                        "chosen": r.chosen,
+                        "choke_points": len(r.choke_points),
+                        "worst_segment": r.segments[r.worst_segment] if r.worst_segment is not None else None,
+                    }
+                    for r in sorted(routes, key=lambda r: r.rank)
+                ],
+            }
+        )
+    return {"tasks_by_agency": tasks, "itinerary": itinerary}

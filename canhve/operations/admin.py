@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from .models import Operation
+
+
+@admin.register(Operation)
+class OperationAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "status", "owner_agency", "secrecy", "starts_at")
+    list_filter = ("kind", "status", "secrecy")
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return Operation.objects.visible_to(request.user)

@@ -1,0 +1,142 @@
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from canhve.apikit import PAGE_SIZE
+
+from .models import Operation, PlanVersion, Task
+from .selectors import get_operation, get_plan_version, operations_visible_to
+from .services import change_status, update_plan_version
+
+router = Router()
+
+
+class OperationOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    status: str
+    secrecy: int
+    owner_agency_id: int
+    protectee_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    participating_agency_ids: list[int]
+
+    @staticmethod
+    def resolve_participating_agency_ids(obj: Operation) -> list[int]:
+        return [a.pk for a in obj.shared_with_agencies.all()]
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    agency_id: int
+    due_at: datetime
+    offset_hours: int
+    status: str
+    mandatory: bool
+    gate: str
+    na_reason: str
+
+
+class RouteOut(Schema):
+    id: int
+    movement_id: int
+    rank: int
+    chosen: bool
+    seconds: float
+    meters: float
+    streets: list[str]
+    choke_points: list[dict]
+    worst_segment: int | None
+    geometry: dict
+    plan_version_id: int | None
+
+
+class PlanOut(Schema):
+    id: int
+    operation_id: int
+    number: int
+    status: str
+    version: int
+    objectives: str
+    organisation: str
+    posts: str
+    communications: str
+    medical: str
+    notes: str
+
+
+class PlanIn(Schema):
+    version: int = Field(..., description="The lock counter you loaded; a stale one gets a 422 on `version`.")
+    objectives: str | None = None
+    organisation: str | None = None
+    posts: str | None = None
+    communications: str | None = None
+    medical: str | None = None
+    notes: str | None = None
+
+
+class TransitionIn(Schema):
+    target: str
+    reason: str = ""
+
+
+class OperationFilter(FilterSchema):
+    status: str | None = None
+    kind: str | None = None
+    q: str | None = Field(None, q=["name__icontains", "code__icontains"])
+
+
+@router.get("/operations", response=list[OperationOut], summary="Operations visible to the caller")
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+def list_operations(request: HttpRequest, filters: Query[OperationFilter]) -> QuerySet[Operation]:
+    return filters.filter(operations_visible_to(request.user).prefetch_related("shared_with_agencies"))
+
+
+@router.get("/operations/{op_id}", response=OperationOut)
+def get_one(request: HttpRequest, op_id: int) -> Operation:
+    return get_operation(request.user, op_id)
+
+
+@router.get("/operations/{op_id}/tasks", response=list[TaskOut])
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+def list_tasks(request: HttpRequest, op_id: int) -> QuerySet[Task]:
+    return get_operation(request.user, op_id).tasks.all()
+
+
+@router.get("/operations/{op_id}/routes", response=list[RouteOut], summary="Current routes of every movement")
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+def list_routes(request: HttpRequest, op_id: int):
+    from .models import MovementRoute
+
+    op = get_operation(request.user, op_id)
+    return MovementRoute.objects.filter(movement__operation=op, current=True)
+
+
+@router.post("/operations/{op_id}/transition", response=OperationOut, summary="Move along the life-cycle")
+def post_transition(request: HttpRequest, op_id: int, payload: TransitionIn) -> Operation:
+    op = get_operation(request.user, op_id)
+    return change_status(operation=op, target=payload.target, acting_user=request.user, reason=payload.reason)
+
+
+@router.get("/plans/{plan_id}", response=PlanOut)
+def get_plan(request: HttpRequest, plan_id: int) -> PlanVersion:
+    return get_plan_version(request.user, plan_id)
+
+
+@router.get("/plans/{plan_id}/content", summary="The plan's contents as the documents app reads them")
+def get_plan_content(request: HttpRequest, plan_id: int) -> dict:
+    return get_plan_version(request.user, plan_id).as_document_content()
+
+
+@router.patch("/plans/{plan_id}", response=PlanOut, summary="Edit a draft plan (optimistic locking)")
+def patch_plan(request: HttpRequest, plan_id: int, payload: PlanIn) -> PlanVersion:
+    plan = get_plan_version(request.user, plan_id)
+    texts = {k: v for k, v in payload.dict().items() if k != "version" and v is not None}
+    return update_plan_version(plan=plan, acting_user=request.user, loaded_version=payload.version, **texts)

@@ -1,0 +1,564 @@
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from canhve.accounts.models import Role
+from canhve.core.access import can_edit, role_over
+from canhve.sites.models import Site
+
+from . import domain, routing, services
+from .forms import (
+    ClosureForm,
+    ContingencyForm,
+    MovementForm,
+    OperationForm,
+    PlanForm,
+    StopForm,
+    TaskStatusForm,
+)
+from .models import (
+    Closure,
+    Movement,
+    MovementRoute,
+    OperationKind,
+    OperationStatus,
+    PlanStatus,
+    PlanVersion,
+    Task,
+)
+from .selectors import get_operation, get_plan_version, operations_visible_to, tasks_by_agency
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for errs in exc.message_dict.values():
+        for e in errs:
+            messages.error(request, e)
+
+
+def _act(request: HttpRequest, fn: Callable[[], Any], ok: str, back: str, **kw: Any) -> HttpResponse:
+    try:
+        fn()
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, ok)
+    return redirect(back, **kw)
+
+
+@login_required
+def operation_list(request: HttpRequest) -> HttpResponse:
+    qs = operations_visible_to(request.user).select_related("owner_agency", "protectee")
+    status, kind = request.GET.get("status"), request.GET.get("kind")
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "operations/list.html",
+        {
+            "page": page,
+            "statuses": OperationStatus.choices,
+            "kinds": OperationKind.choices,
+            "status": status,
+            "kind": kind,
+        },
+    )
+
+
+@login_required
+def operation_create(request: HttpRequest) -> HttpResponse:
+    form = OperationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            op = services.create_operation(
+                acting_user=request.user,
+                owner_agency=d["owner_agency"],
+                code=d["code"],
+                name=d["name"],
+                kind=d["kind"],
+                starts_at=d["starts_at"],
+                ends_at=d["ends_at"],
+                secrecy=d["secrecy"],
+                protectee=d["protectee"],
+                participating_agencies=list(d["participating_agencies"]),
+                provinces=list(d["provinces"]),
+                summary=d["summary"],
+            )
+        except PermissionDenied as exc:
+            form.add_error("owner_agency", str(exc))
+        except ValidationError as exc:
+            for field, errs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            messages.success(request, _("Đã tạo nhiệm vụ và danh mục nhiệm vụ cụ thể."))
+            return redirect("operations-detail", pk=op.pk)
+    return render(
+        request,
+        "operations/form.html",
+        {"form": form, "title": _("Tạo nhiệm vụ cảnh vệ")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    op = get_operation(request.user, pk)
+    role = role_over(request.user, op)
+    editable = can_edit(request.user, op, Role.PLANNER)
+    movements = list(
+        op.movements.select_related("origin__site", "destination__site").prefetch_related("routes")
+    )
+    for mv in movements:
+        mv.current_routes = sorted((r for r in mv.routes.all() if r.current), key=lambda r: r.rank)
+    transitions = [
+        (t, OperationStatus(t).label)
+        for t in domain.next_states(op.status)
+        if role >= (domain.role_needed(op.status, t) or 99)
+    ]
+    return render(
+        request,
+        "operations/detail.html",
+        {
+            "op": op,
+            "groups": tasks_by_agency(op),
+            "now": timezone.now(),
+            "editable": editable,
+            "transitions": transitions,
+            "stops": op.stops.select_related("site"),
+            "movements": movements,
+            "closures": op.closures.all(),
+            "plans": op.plan_versions.all(),
+            "participants": op.shared_with_agencies.all(),
+            "provinces": op.provinces.all(),
+            "stop_form": StopForm(user=request.user) if editable else None,
+            "movement_form": MovementForm(operation=op) if editable else None,
+            "closure_form": ClosureForm() if editable else None,
+            "task_states": Task._meta.get_field("status").choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def operation_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    op = get_operation(request.user, pk)
+    target = request.POST.get("target", "")
+    return _act(
+        request,
+        lambda: services.change_status(
+            operation=op, target=target, acting_user=request.user, reason=request.POST.get("reason", "")
+        ),
+        _("Đã chuyển trạng thái."),
+        "operations-detail",
+        pk=op.pk,
+    )
+
+
+@login_required
+@require_POST
+def task_update(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(Task.objects.select_related("operation"), pk=pk)
+    get_operation(request.user, task.operation_id)
+    services.require_task_edit(request.user, task)
+    form = TaskStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Trạng thái không hợp lệ."))
+        return redirect("operations-detail", pk=task.operation_id)
+    return _act(
+        request,
+        lambda: services.set_task_status(task=task, acting_user=request.user, **form.cleaned_data),
+        _("Đã cập nhật nhiệm vụ."),
+        "operations-detail",
+        pk=task.operation_id,
+    )
+
+
+@login_required
+@require_POST
+def stop_add(request: HttpRequest, pk: int) -> HttpResponse:
+    op = get_operation(request.user, pk)
+    if not can_edit(request.user, op, Role.PLANNER):
+        raise PermissionDenied
+    form = StopForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Điểm dừng chưa hợp lệ: %s") % form.errors.as_text())
+        return redirect("operations-detail", pk=op.pk)
+    return _act(
+        request,
+        lambda: services.add_stop(operation=op, acting_user=request.user, **form.cleaned_data),
+        _("Đã thêm điểm vào lịch trình."),
+        "operations-detail",
+        pk=op.pk,
+    )
+
+
+@login_required
+@require_POST
+def movement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    op = get_operation(request.user, pk)
+    if not can_edit(request.user, op, Role.PLANNER):
+        raise PermissionDenied
+    form = MovementForm(request.POST, operation=op)
+    if not form.is_valid():
+        messages.error(request, _("Di chuyển chưa hợp lệ: %s") % form.errors.as_text())
+        return redirect("operations-detail", pk=op.pk)
+
+    def run() -> None:
+        mv = services.add_movement(operation=op, acting_user=request.user, **form.cleaned_data)
+        routing.plan_movement_routes(movement=mv, acting_user=request.user)
+
+    return _act(request, run, _("Đã thêm di chuyển và tính tuyến."), "operations-detail", pk=op.pk)
+
+
+@login_required
+@require_POST
+def closure_add(request: HttpRequest, pk: int) -> HttpResponse:
+    op = get_operation(request.user, pk)
+    if not can_edit(request.user, op, Role.PLANNER):
+        raise PermissionDenied
+    form = ClosureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cấm đường chưa hợp lệ."))
+        return redirect("operations-detail", pk=op.pk)
+    return _act(
+        request,
+        lambda: services.add_closure(
+            operation=op,
+            acting_user=request.user,
+            name=form.cleaned_data["name"],
+            ring=form.ring_points(),
+            streets=form.cleaned_data["streets"].splitlines(),
+        ),
+        _("Đã thêm cấm đường. Tính lại tuyến để áp dụng."),
+        "operations-detail",
+        pk=op.pk,
+    )
+
+
+@login_required
+@require_POST
+def closure_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    closure = get_object_or_404(Closure.objects.select_related("operation"), pk=pk)
+    get_operation(request.user, closure.operation_id)
+    return _act(
+        request,
+        lambda: services.set_closure_active(
+            closure=closure, active=not closure.active, acting_user=request.user
+        ),
+        _("Đã cập nhật cấm đường."),
+        "operations-detail",
+        pk=closure.operation_id,
+    )
+
+
+@login_required
+@require_POST
+def replan(request: HttpRequest, pk: int) -> HttpResponse:
+    op = get_operation(request.user, pk)
+    if not can_edit(request.user, op, Role.PLANNER):
+        raise PermissionDenied
+    return _act(
+        request,
+        lambda: routing.plan_operation_routes(operation=op, acting_user=request.user),
+        _("Đã tính lại tuyến đường theo các cấm đường đang áp dụng."),
+        "operations-detail",
+        pk=op.pk,
+    )
+
+
+@login_required
+@require_POST
+def route_choose(request: HttpRequest, pk: int) -> HttpResponse:
+    route = get_object_or_404(MovementRoute.objects.select_related("movement__operation"), pk=pk)
+    get_operation(request.user, route.movement.operation_id)
+    return _act(
+        request,
+        lambda: routing.choose_route(route=route, acting_user=request.user),
+        _("Đã chọn tuyến."),
+        "operations-detail",
+        pk=route.movement.operation_id,
+    )
+
+
+@login_required
+def movement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    mv = get_object_or_404(Movement.objects.select_related("origin__site", "destination__site"), pk=pk)
+    op = get_operation(request.user, mv.operation_id)
+    routes = sorted((r for r in mv.routes.all() if r.current), key=lambda r: r.rank)
+    return render(
+        request,
+        "operations/movement.html",
+        {"op": op, "mv": mv, "routes": routes, "history": mv.routes.filter(current=False)},
+    )
+
+
+# ---- the map --------------------------------------------------------------------------------------------
+
+
+@login_required
+def operation_map(request: HttpRequest, pk: int) -> HttpResponse:
+    op = get_operation(request.user, pk)
+    return render(request, "operations/map.html", {"op": op})
+
+
+def _bbox(points: list[tuple[float, float]], pad: float = 0.01) -> tuple[float, float, float, float]:
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    return min(lats) - pad, min(lons) - pad, max(lats) + pad, max(lons) + pad
+
+
+@login_required
+def operation_map_data(request: HttpRequest, pk: int) -> JsonResponse:
+    """Everything the map draws, as GeoJSON: roads (from the project's OSM graph, clipped to the
+    operation's area), routes, facilities, the operation's sites and its closures."""
+    op = get_operation(request.user, pk)
+    stops = list(op.stops.select_related("site"))
+    routes = list(
+        MovementRoute.objects.filter(movement__operation=op, current=True).select_related("movement")
+    )
+    points = [(s.site.lat, s.site.lon) for s in stops]
+    for r in routes:
+        points.extend((lat, lon) for lon, lat in r.geometry["coordinates"])
+    for c in op.closures.all():
+        points.extend((lat, lon) for lat, lon in c.ring)
+    features_routes = [
+        {
+            "type": "Feature",
+            "geometry": r.geometry,
+            "properties": {
+                "rank": r.rank,
+                "chosen": r.chosen,
+                "label": f"{r.movement}: {r.get_rank_display()}",
+                "minutes": r.minutes,
+                "km": r.km,
+            },
+        }
+        for r in routes
+    ]
+    worst = []
+    for r in routes:
+        if r.worst_segment is not None and r.rank == 0 and r.segments:
+            seg = r.segments[r.worst_segment]
+            worst.append(
+                {
+                    "type": "Feature",
+                    "geometry": seg["geometry"],
+                    "properties": {
+                        "label": f"Đoạn xấu nhất: {seg['street']} — bệnh viện {seg.get('hospital')} "
+                        f"{round((seg.get('hospital_s') or 0) / 60, 1)} phút"
+                    },
+                }
+            )
+    sites = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [s.site.lon, s.site.lat]},
+            "properties": {"name": f"{s.order}. {s.site.name}", "kind": s.kind},
+        }
+        for s in stops
+    ]
+    closures = [
+        {
+            "type": "Feature",
+            "properties": {"name": c.name, "active": c.active},
+            "geometry": {"type": "Polygon", "coordinates": [[[lon, lat] for lat, lon in c.ring]]},
+        }
+        for c in op.closures.all()
+        if c.ring
+    ]
+    bbox = _bbox(points) if points else (21.0, 105.82, 21.06, 105.87)
+    extra = Site.objects.visible_to(request.user).filter(
+        kind__in=["hospital", "police", "safe_haven"],
+        lat__gte=bbox[0],
+        lat__lte=bbox[2],
+        lon__gte=bbox[1],
+        lon__lte=bbox[3],
+    )
+    facilities = routing.facilities_geojson(bbox)
+    facilities["features"] += [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
+            "properties": {"name": s.name, "kind": s.kind},
+        }
+        for s in extra
+    ]
+    return JsonResponse(
+        {
+            "bbox": bbox,
+            "roads": routing.roads_geojson(bbox),
+            "routes": {"type": "FeatureCollection", "features": features_routes},
+            "worst": {"type": "FeatureCollection", "features": worst},
+            "sites": {"type": "FeatureCollection", "features": sites},
+            "closures": {"type": "FeatureCollection", "features": closures},
+            "facilities": facilities,
+        }
+    )
+
+
+# ---- plan versions --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
+    op = get_operation(request.user, pk)
+    try:
+        plan = services.create_plan_version(operation=op, acting_user=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("operations-detail", pk=op.pk)
+    return redirect("operations-plan", pk=plan.pk)
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_version(request.user, pk)
+    op = plan.operation
+    editable = plan.is_editable and can_edit(request.user, op, Role.PLANNER)
+    form = PlanForm(request.POST or None, instance=plan, initial={"version": plan.version})
+    status = 200
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.update_plan_version(
+                    plan=plan,
+                    acting_user=request.user,
+                    loaded_version=data["version"],
+                    **{f: data[f] for f in PlanVersion.TEXT_FIELDS},
+                )
+            except ValidationError as exc:
+                for field, errs in exc.message_dict.items():
+                    form.add_error(None if field not in form.fields else field, errs)
+                status = 409 if "version" in exc.message_dict else 400
+            else:
+                messages.success(request, _("Đã lưu phương án."))
+                return redirect("operations-plan", pk=plan.pk)
+        else:
+            status = 400
+    role = role_over(request.user, op)
+    transitions = [
+        (t, PlanStatus(t).label)
+        for t in domain.plan_next_states(plan.status)
+        if domain.check_plan_transition(plan.status, t, role=role).allowed
+        and can_edit(request.user, op, Role.OFFICER)
+    ]
+    others = op.plan_versions.exclude(pk=plan.pk)
+    return render(
+        request,
+        "operations/plan.html",
+        {
+            "plan": plan,
+            "op": op,
+            "form": form,
+            "editable": editable,
+            "transitions": transitions,
+            "contingencies": plan.contingencies.select_related("agency", "safe_haven", "alternate_route"),
+            "contingency_form": ContingencyForm() if editable else None,
+            "others": others,
+            "content": plan.as_document_content(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def plan_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_version(request.user, pk)
+    return _act(
+        request,
+        lambda: services.change_plan_status(
+            plan=plan, target=request.POST.get("target", ""), acting_user=request.user
+        ),
+        _("Đã chuyển trạng thái phương án."),
+        "operations-plan",
+        pk=plan.pk,
+    )
+
+
+@login_required
+@require_POST
+def contingency_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_version(request.user, pk)
+    if not can_edit(request.user, plan.operation, Role.PLANNER):
+        raise PermissionDenied
+    form = ContingencyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tình huống chưa hợp lệ."))
+        return redirect("operations-plan", pk=plan.pk)
+    return _act(
+        request,
+        lambda: services.add_contingency(plan=plan, acting_user=request.user, **form.cleaned_data),
+        _("Đã thêm tình huống."),
+        "operations-plan",
+        pk=plan.pk,
+    )
+
+
+@login_required
+def plan_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    """What changed from another version (default: the one this version is based on)."""
+    plan = get_plan_version(request.user, pk)
+    other_pk = request.GET.get("against") or plan.based_on_id
+    other = plan.operation.plan_versions.filter(pk=other_pk).first() if other_pk else None
+    labels = {f: str(PlanVersion._meta.get_field(f).verbose_name) for f in PlanVersion.TEXT_FIELDS}
+    texts, lists = [], []
+    if other is not None:
+        texts = domain.diff_texts(
+            {f: getattr(other, f) for f in labels}, {f: getattr(plan, f) for f in labels}, labels
+        )
+        a, b = other.as_document_content(), plan.as_document_content()
+        for key, label, render_item in (
+            ("contingencies", _("Tình huống"), lambda c: f"{c['kind']}: {c['response']} ({c['agency']})"),
+            ("tasks_by_agency", _("Nhiệm vụ"), None),
+            ("itinerary", _("Lịch trình, tuyến đường"), None),
+        ):
+            if render_item is None:
+                removed, added = domain.diff_lists(_flatten(key, a[key]), _flatten(key, b[key]))
+            else:
+                removed, added = domain.diff_lists(map(render_item, a[key]), map(render_item, b[key]))
+            if removed or added:
+                lists.append({"label": label, "removed": removed, "added": added})
+    return render(
+        request,
+        "operations/diff.html",
+        {
+            "plan": plan,
+            "other": other,
+            "texts": texts,
+            "lists": lists,
+            "op": plan.operation,
+            "versions": plan.operation.plan_versions.exclude(pk=plan.pk),
+        },
+    )
+
+
+def _flatten(key: str, items: list[dict]) -> list[str]:
+    if key == "tasks_by_agency":
+        return [f"{g['agency']}: {t['title']} ({t['due_label']})" for g in items for t in g["tasks"]]
+    out = []
+    for item in items:
+        if item["type"] == "stop":
+            out.append(f"{item['order']}. {item['site']} {item['arrive_at']}–{item['depart_at']}")
+        else:
+            for r in item["routes"]:
+                out.append(
+                    f"{item['from']} → {item['to']} {item['depart_at']}: {r['rank']} {r['km']} km, "
+                    f"{r['minutes']} phút{' (chọn)' if r['chosen'] else ''}"
+                )
+    return out

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from .models import CategoryMeasure, Measure, Protectee, ProtecteeCategory
+
+
+class CategoryMeasureInline(admin.TabularInline):
+    model = CategoryMeasure
+    extra = 0
+
+
+@admin.register(ProtecteeCategory)
+class ProtecteeCategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "group", "legal_basis")
+    inlines = [CategoryMeasureInline]
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "legal_ref", "offset_hours", "gate", "mandatory", "lead_agency_code")
+
+
+@admin.register(Protectee)
+class ProtecteeAdmin(admin.ModelAdmin):
+    list_display = ("title", "category", "active")
