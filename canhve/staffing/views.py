@@ -209,6 +209,7 @@ def roster_list(request: HttpRequest) -> HttpResponse:
         Roster.objects.visible_to(request.user)
         .select_related("owner_agency", "operation")
         .annotate(post_count=Count("posts", distinct=True))
+        .order_by("-start_date", "name")
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -391,6 +392,7 @@ def mobilisation_list(request: HttpRequest) -> HttpResponse:
         MobilisationRequest.objects.visible_to(request.user)
         .select_related("owner_agency", "partner_agency", "skill", "operation")
         .annotate(provided_count=Count("provided"))
+        .order_by("-start_date", "-created_at")
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(

@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from .models import MobilisationRequest, Personnel, Post, Roster, Skill
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "scarce")
+
+
+class _Scoped(admin.ModelAdmin):
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return self.model.objects.visible_to(request.user)
+
+
+@admin.register(Personnel)
+class PersonnelAdmin(_Scoped):
+    list_display = ("full_name", "service_number", "rank", "owner_agency", "clearance", "is_active")
+    search_fields = ("full_name", "service_number")
+
+
+@admin.register(Post)
+class PostAdmin(_Scoped):
+    list_display = ("name", "zone", "owner_agency", "head_count", "min_clearance")
+
+
+@admin.register(Roster)
+class RosterAdmin(_Scoped):
+    list_display = ("name", "start_date", "days", "status", "owner_agency")
+
+
+@admin.register(MobilisationRequest)
+class MobilisationRequestAdmin(_Scoped):
+    list_display = ("title", "owner_agency", "partner_agency", "head_count", "status")
