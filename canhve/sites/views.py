@@ -1,0 +1,554 @@
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from canhve.accounts.models import Role
+from canhve.core.access import can_edit, get_visible_or_404, record_read
+from canhve.core.jobs import enqueue
+from canhve.core.models import AuditAction
+
+from . import domain, selectors, services
+from .forms import (
+    BasicSurveyForm,
+    CriteriaPublishForm,
+    EvidenceForm,
+    ImportForm,
+    OsmImportForm,
+    SafePointForm,
+    SiteFilterForm,
+    SiteForm,
+    StatusForm,
+    SurveyForm,
+)
+from .importers import ImportFormatError, reader_for
+from .jobs import IMPORT_OSM
+from .models import BasicSurvey, CriteriaSet, Evidence, SafePoint, SafePointStatus, SafePointSurvey, Site
+
+
+def _apply_errors(form: Any, exc: Exception) -> None:
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc) or _("Không có quyền."))
+        return
+    assert isinstance(exc, ValidationError)
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# ---- site registry ------------------------------------------------------------------------------------
+
+
+@login_required
+def site_list(request: HttpRequest) -> HttpResponse:
+    form = SiteFilterForm(request.GET or None)
+    qs = Site.objects.visible_to(request.user).select_related("province", "ward", "owner_agency")
+    if form.is_valid():
+        d = form.cleaned_data
+        if d["q"]:
+            qs = qs.filter(Q(name__icontains=d["q"]) | Q(address__icontains=d["q"]))
+        if d["kind"]:
+            qs = qs.filter(kind=d["kind"])
+        if d["province"]:
+            qs = qs.filter(province=d["province"])
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "sites/site_list.html", {"page": page, "form": form})
+
+
+@login_required
+def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    site = get_visible_or_404(
+        Site.objects.select_related("province", "ward", "legacy_district", "legacy_province", "owner_agency"),
+        request.user,
+        pk=pk,
+    )
+    points = SafePoint.objects.visible_to(request.user).filter(site=site)
+    return render(
+        request,
+        "sites/site_detail.html",
+        {
+            "site": site,
+            "points": points,
+            "can_edit": can_edit(request.user, site, Role.OFFICER),
+        },
+    )
+
+
+@login_required
+def site_create(request: HttpRequest) -> HttpResponse:
+    form = SiteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        fields = {k: d[k] for k in services.SITE_FIELDS if k in d and k != "external_id"}
+        try:
+            site = services.create_site(
+                acting_user=request.user, owner_agency=d["owner_agency"], secrecy=d["secrecy"], **fields
+            )
+        except (PermissionDenied, ValidationError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm địa điểm."))
+            return redirect("sites-detail", pk=site.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "sites/form.html", {"form": form, "title": _("Thêm địa điểm")}, status=status)
+
+
+@login_required
+def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    site = get_visible_or_404(Site, request.user, pk=pk)
+    if not can_edit(request.user, site, Role.OFFICER):
+        raise PermissionDenied
+    form = SiteForm(request.POST or None, instance=site, user=request.user, creating=False)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        fields = {k: d[k] for k in (*services.SITE_FIELDS, "secrecy") if k in d and k != "external_id"}
+        site.refresh_from_db()  # the form wrote into the instance; let the service make the change
+        try:
+            services.update_site(acting_user=request.user, site=site, **fields)
+        except (PermissionDenied, ValidationError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect("sites-detail", pk=site.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "sites/form.html", {"form": form, "title": site.name}, status=status)
+
+
+@login_required
+def site_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        upload = d["file"]
+        try:
+            reader = reader_for(upload.name)
+            rows = list(reader(upload.read()))
+            report = services.import_sites(
+                acting_user=request.user,
+                owner_agency=d["owner_agency"],
+                rows=rows,
+                source=f"file:{upload.name}"[:40],
+                secrecy=d["secrecy"],
+                default_kind=d["default_kind"],
+                all_or_nothing=d["all_or_nothing"],
+            )
+        except ImportFormatError as exc:
+            form.add_error("file", str(exc))
+        except (PermissionDenied, ValidationError) as exc:
+            _apply_errors(form, exc)
+    status = 400 if request.method == "POST" and report is None else 200
+    return render(request, "sites/import.html", {"form": form, "report": report}, status=status)
+
+
+@login_required
+def site_import_osm(request: HttpRequest) -> HttpResponse:
+    form = OsmImportForm(request.POST or None, user=request.user)
+    job = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if request.user.role_over(d["owner_agency"].pk) < Role.OFFICER:
+            form.add_error("owner_agency", _("Cần quyền cán bộ của đơn vị chủ quản."))
+        else:
+            job = enqueue(
+                IMPORT_OSM,
+                user=request.user,
+                params={
+                    "owner_agency_id": d["owner_agency"].pk,
+                    "amenities": d["amenities"],
+                    "province_code": d["province"].code if d["province"] else "",
+                },
+            )
+            messages.success(
+                request, _("Đã đưa việc nhập dữ liệu OSM vào hàng đợi (việc số %(n)s).") % {"n": job.pk}
+            )
+    status = 400 if request.method == "POST" and job is None else 200
+    return render(request, "sites/import_osm.html", {"form": form, "job": job}, status=status)
+
+
+# ---- safe points --------------------------------------------------------------------------------------
+
+
+@login_required
+def safepoint_list(request: HttpRequest) -> HttpResponse:
+    qs = SafePoint.objects.visible_to(request.user).select_related("site", "site__province", "owner_agency")
+    status = request.GET.get("status", "")
+    if status in SafePointStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "sites/safepoint_list.html",
+        {
+            "page": page,
+            "statuses": SafePointStatus.choices,
+            "status": status,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def safepoint_create(request: HttpRequest, site_pk: int) -> HttpResponse:
+    site = get_visible_or_404(Site, request.user, pk=site_pk)
+    form = SafePointForm(request.POST or None, user=request.user, site=site)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            point = services.propose_safe_point(
+                acting_user=request.user,
+                site=site,
+                owner_agency=d["owner_agency"],
+                secrecy=d["secrecy"],
+                corridor=form.corridor(),
+            )
+        except (PermissionDenied, ValidationError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã đề xuất điểm dừng, nghỉ."))
+            return redirect("sites-safepoint-detail", pk=point.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "sites/form.html",
+        {"form": form, "title": _("Đề xuất điểm dừng, nghỉ: %(s)s") % {"s": site.name}},
+        status=status,
+    )
+
+
+def _answers(survey: SafePointSurvey | None) -> list[Any]:
+    if survey is None:
+        return []
+    return list(survey.answers.select_related("criterion"))
+
+
+@login_required
+def safepoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    point = get_visible_or_404(
+        SafePoint.objects.select_related(
+            "site",
+            "site__province",
+            "site__ward",
+            "owner_agency",
+            "approved_by",
+            "latest_survey",
+            "latest_survey__criteria_set",
+            "latest_survey__surveyor",
+        ),
+        request.user,
+        pk=pk,
+    )
+    survey = point.latest_survey
+    evaluation = None
+    if survey is not None:
+        answers = _answers(survey)
+        evaluation = domain.evaluate(
+            survey.criteria_set.spec(),
+            {a.criterion.code: a.passed for a in answers},
+            {a.criterion.code: a.score for a in answers},
+        )
+    else:
+        answers = []
+    user = request.user
+    return render(
+        request,
+        "sites/safepoint_detail.html",
+        {
+            "point": point,
+            "survey": survey,
+            "answers": answers,
+            "evaluation": evaluation,
+            "surveys": point.surveys.select_related("criteria_set", "surveyor"),
+            "evidence": survey.evidence.all() if survey else [],
+            "usable": point.is_usable(),
+            "today": timezone.localdate(),
+            "can_survey": can_edit(user, point, Role.OFFICER) and point.status != SafePointStatus.RETIRED,
+            "can_approve": can_edit(user, point, Role.COMMANDER)
+            and domain.can_transition(point.status, "approved"),
+            "can_change": can_edit(user, point, Role.PLANNER) and point.status != SafePointStatus.RETIRED,
+            "status_form": StatusForm(),
+            "evidence_form": EvidenceForm(),
+        },
+    )
+
+
+@login_required
+def safepoint_survey(request: HttpRequest, pk: int) -> HttpResponse:
+    point = get_visible_or_404(SafePoint.objects.select_related("site"), request.user, pk=pk)
+    if not can_edit(request.user, point, Role.OFFICER):
+        raise PermissionDenied
+    cset = services.current_criteria()
+    form = SurveyForm(request.POST or None, request.FILES or None, criteria_set=cset)
+    if request.method == "POST" and form.is_valid():
+        gates, scores, evidence, fallback = form.answers()
+        try:
+            survey = services.record_survey(
+                acting_user=request.user,
+                point=point,
+                surveyed_on=form.cleaned_data["surveyed_on"],
+                gates=gates,
+                scores=scores,
+                evidence=evidence,
+                notes=form.cleaned_data["notes"],
+                fallback_values=fallback,
+            )
+            for upload in request.FILES.getlist("files"):
+                services.add_evidence(acting_user=request.user, survey=survey, upload=upload)
+        except (PermissionDenied, ValidationError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi khảo sát, điểm: %(s)s.") % {"s": f"{survey.score:g}"})
+            return redirect("sites-safepoint-detail", pk=point.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "sites/survey_form.html", {"form": form, "point": point, "cset": cset}, status=status
+    )
+
+
+@login_required
+def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = SafePointSurvey.objects.select_related("criteria_set", "surveyor").filter(pk=pk).first()
+    if survey is None:
+        raise Http404
+    point = get_visible_or_404(
+        SafePoint.objects.select_related("site"), request.user, pk=survey.safe_point_id
+    )
+    answers = _answers(survey)
+    return render(
+        request,
+        "sites/survey_detail.html",
+        {
+            "survey": survey,
+            "point": point,
+            "answers": answers,
+            "evidence": survey.evidence.all(),
+            "can_add": can_edit(request.user, point, Role.OFFICER),
+            "evidence_form": EvidenceForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = SafePointSurvey.objects.filter(pk=pk).first()
+    if survey is None:
+        raise Http404
+    point = get_visible_or_404(SafePoint, request.user, pk=survey.safe_point_id)
+    if not can_edit(request.user, point, Role.OFFICER):
+        raise PermissionDenied
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_evidence(
+                acting_user=request.user,
+                survey=survey,
+                upload=form.cleaned_data["file"],
+                caption=form.cleaned_data["caption"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã thêm tài liệu."))
+    else:
+        messages.error(request, _("Chưa chọn tệp."))
+    return redirect("sites-survey-detail", pk=survey.pk)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Evidence is served only here, after the safe point's visibility check, never as public media."""
+    item = Evidence.objects.select_related("survey").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    point = get_visible_or_404(SafePoint, request.user, pk=item.survey.safe_point_id)
+    record_read(point, action=AuditAction.EXPORT, note=f"evidence {item.pk} {item.original_name}")
+    response = FileResponse(
+        item.file.open("rb"),
+        content_type=item.content_type,
+        as_attachment=item.content_type == "application/pdf",
+        filename=item.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def safepoint_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    point = get_visible_or_404(SafePoint, request.user, pk=pk)
+    try:
+        services.approve_safe_point(acting_user=request.user, point=point)
+    except PermissionDenied:
+        raise
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã phê duyệt điểm dừng, nghỉ."))
+    return redirect("sites-safepoint-detail", pk=point.pk)
+
+
+@login_required
+@require_POST
+def safepoint_status(request: HttpRequest, pk: int) -> HttpResponse:
+    point = get_visible_or_404(SafePoint, request.user, pk=pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Chọn trạng thái và nêu lý do."))
+        return redirect("sites-safepoint-detail", pk=point.pk)
+    try:
+        services.change_safe_point_status(
+            acting_user=request.user,
+            point=point,
+            target=form.cleaned_data["target"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã chuyển trạng thái."))
+    return redirect("sites-safepoint-detail", pk=point.pk)
+
+
+# ---- criteria sets ------------------------------------------------------------------------------------
+
+
+@login_required
+def criteria_list(request: HttpRequest) -> HttpResponse:
+    services.current_criteria()
+    sets = CriteriaSet.objects.select_related("published_by").all()
+    can_publish = request.user.is_superuser or request.user.max_role() >= Role.ADMINISTRATOR
+    return render(request, "sites/criteria_list.html", {"sets": sets, "can_publish": can_publish})
+
+
+@login_required
+def criteria_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cset = CriteriaSet.objects.filter(pk=pk).first()
+    if cset is None:
+        raise Http404
+    used = SafePointSurvey.objects.filter(criteria_set=cset).count()
+    return render(
+        request, "sites/criteria_detail.html", {"cset": cset, "criteria": cset.criteria.all(), "used": used}
+    )
+
+
+@login_required
+def criteria_publish(request: HttpRequest) -> HttpResponse:
+    if not (request.user.is_superuser or request.user.max_role() >= Role.ADMINISTRATOR):
+        raise PermissionDenied
+    current = services.current_criteria()
+    initial = {"definition": json.dumps(current.as_json(), ensure_ascii=False, indent=2)}
+    form = CriteriaPublishForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cset = services.publish_criteria_set(
+                acting_user=request.user, data=form.cleaned_data["definition"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, ValidationError({"definition": exc.messages}))
+        else:
+            messages.success(request, _("Đã ban hành phiên bản %(v)s.") % {"v": cset.version})
+            return redirect("sites-criteria-detail", pk=cset.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "sites/form.html",
+        {"form": form, "title": _("Ban hành phiên bản mới của bộ tiêu chí")},
+        status=status,
+    )
+
+
+# ---- basic survey and dashboard -----------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    data = selectors.dashboard(request.user, timezone.localdate())
+    geo = selectors.province_geojson(data["rows"])
+    surveys = BasicSurvey.objects.visible_to(request.user).select_related(
+        "province", "legacy_province", "owner_agency"
+    )
+    totals = {
+        "approved": sum(r.approved_points for r in data["rows"]),
+        "due": len(data["due"]),
+        "with_survey": sum(1 for r in data["rows"] if r.survey_id),
+    }
+    return render(request, "sites/dashboard.html", {**data, "geo": geo, "surveys": surveys, "totals": totals})
+
+
+@login_required
+def basic_survey_create(request: HttpRequest) -> HttpResponse:
+    form = BasicSurveyForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            survey = services.create_basic_survey(
+                acting_user=request.user,
+                owner_agency=d["owner_agency"],
+                effective_from=d["effective_from"],
+                title=d["title"],
+                province=d["province"],
+                legacy_province=d["legacy_province"],
+                secrecy=d["secrecy"],
+                notes=d["notes"],
+            )
+        except (PermissionDenied, ValidationError) as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("sites-basic-detail", pk=survey.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "sites/form.html", {"form": form, "title": _("Lập điều tra cơ bản")}, status=status
+    )
+
+
+@login_required
+def basic_survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = get_visible_or_404(
+        BasicSurvey.objects.select_related("province", "legacy_province", "owner_agency"), request.user, pk=pk
+    )
+    bundle = selectors.survey_bundle(survey, request.user, timezone.localdate())
+    history = (
+        BasicSurvey.objects.visible_to(request.user)
+        .filter(province_id=survey.province_id, legacy_province_id=survey.legacy_province_id)
+        .exclude(pk=survey.pk)
+    )
+    return render(
+        request,
+        "sites/basic_detail.html",
+        {
+            "survey": survey,
+            **bundle,
+            "history": history,
+            "today": timezone.localdate(),
+            "can_confirm": can_edit(request.user, survey, Role.PLANNER),
+        },
+    )
+
+
+@login_required
+@require_POST
+def basic_survey_check(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = get_visible_or_404(BasicSurvey, request.user, pk=pk)
+    try:
+        services.confirm_checklist_item(
+            acting_user=request.user,
+            survey=survey,
+            key=request.POST.get("key", ""),
+            done=request.POST.get("done") == "1",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("sites-basic-detail", pk=survey.pk)
