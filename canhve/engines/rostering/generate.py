@@ -3,8 +3,9 @@
 Demand is derived from a planted roster (each officer at a home post, one shift type, four or five days a
 week), so every instance is feasible by construction and the planted roster proves it. The planted roster
 is deliberately poor on the soft rules (a third of the officers work every night shift), which leaves
-a solver room to show what it optimises. EOD and CBRN holders are barely more than the planted roster
-needs and all of them also hold close protection, which is what trips a time-ordered greedy.
+a solver room to show what it optimises. EOD and CBRN specialists work full weeks in the planted roster, only
+3 % more people hold those skills, and all of them also hold close protection: a time-ordered greedy spends
+them on ordinary posts early in the week and then cannot staff the EOD and CBRN posts.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ EXTRA_SKILLS = {
     "language_en": 0.15,
     "food_testing": 0.03,
 }
-SCARCE_SPARE = 0.1
+SCARCE_SPARE = 0.03
 MIX_POST_SHARE = 0.15
 
 
@@ -115,7 +116,9 @@ def generate(
             agencies.append(str(rng.choice(("K01", "K01", "K02", *PROVINCES))))
         if (post, team) not in pattern:
             free_days = [d for d in range(days) if d not in leave[officer]]
-            pattern[post, team] = (int(team % len(SHIFT_HOURS)), _work_days(rng, free_days, days, load))
+            # Scarce specialists work a full week, so their skills have almost no slack.
+            own_load = 1.0 if POST_PROFILES[profiles[post]][0] & SCARCE else load
+            pattern[post, team] = (int(team % len(SHIFT_HOURS)), _work_days(rng, free_days, days, own_load))
         hour_slot, work_days = pattern[post, team]
         work_days = [d for d in work_days if d not in leave[officer]]
         planted.extend(

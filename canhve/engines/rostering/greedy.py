@@ -80,6 +80,10 @@ def scarcity_greedy(index: Index, roster: Roster) -> None:
             if not len(free):
                 break
             cost = 4.0 * pressure[free] + shifts_worked[free] - 3.0 * at_post[free, post]
+            present = index.officer_agency[roster.by_demand[demand]]
+            for agency, need in index.demand_mix[demand]:
+                if (present == agency).sum() < need:
+                    cost -= 20.0 * (index.officer_agency[free] == agency)
             if index.shift_night[shift]:
                 cost += 2.0 * night[free]
             if index.shift_weekend[shift]:

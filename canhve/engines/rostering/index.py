@@ -44,8 +44,10 @@ class Index:
     # eligible[d]: officers qualified and available for demand d; officer_demands[o]: the transpose.
     eligible: tuple[np.ndarray, ...]
     officer_demands: tuple[np.ndarray, ...]
-    # Preference score per demand, only for officers who stated preferences.
-    preference: dict[int, np.ndarray]
+    # Preference score per demand: row preference_row[o] of preference_matrix, or 0 where the row is -1
+    # (only officers who stated preferences get a row).
+    preference_row: np.ndarray
+    preference_matrix: np.ndarray
 
     @property
     def n_officers(self) -> int:
@@ -56,8 +58,12 @@ class Index:
         return len(self.demand_post)
 
     def preference_of(self, officer: int, demand: int) -> int:
-        scores = self.preference.get(officer)
-        return 0 if scores is None else int(scores[demand])
+        row = self.preference_row[officer]
+        return 0 if row < 0 else int(self.preference_matrix[row, demand])
+
+    def preferences_for(self, officers: np.ndarray, demand: int) -> np.ndarray:
+        rows = self.preference_row[officers]
+        return np.where(rows >= 0, self.preference_matrix[np.maximum(rows, 0), demand], 0)
 
 
 def compile_problem(problem: RosterProblem) -> Index:
@@ -113,7 +119,7 @@ def compile_problem(problem: RosterProblem) -> Index:
         demand_pos={(d.post_id, d.shift_id): i for i, d in enumerate(demands)},
         eligible=eligible,
         officer_demands=tuple(officer_demands),
-        preference=_preferences(problem, demand_post, demand_shift),
+        **_preferences(problem, demand_post, demand_shift),
     )
 
 
@@ -168,20 +174,20 @@ def _maximal_cliques(start: np.ndarray, padded_end: np.ndarray) -> tuple[tuple[i
 
 def _preferences(
     problem: RosterProblem, demand_post: np.ndarray, demand_shift: np.ndarray
-) -> dict[int, np.ndarray]:
+) -> dict[str, np.ndarray]:
     post_pos = {p.id: i for i, p in enumerate(problem.posts)}
     start_hour = np.array([s.start.hour for s in problem.shifts], dtype=np.int64)[demand_shift]
-    scores = {}
-    for i, officer in enumerate(problem.officers):
-        if not officer.preferences:
-            continue
-        score = np.zeros(len(demand_post), dtype=np.int64)
-        for preference in officer.preferences:
+    rows = np.full(len(problem.officers), -1, dtype=np.int64)
+    wishful = [i for i, officer in enumerate(problem.officers) if officer.preferences]
+    rows[wishful] = np.arange(len(wishful))
+    # At least one (zero) row keeps the matrix indexable when nobody stated a preference.
+    matrix = np.zeros((max(len(wishful), 1), len(demand_post)), dtype=np.int64)
+    for i in wishful:
+        for preference in problem.officers[i].preferences:
             match = np.ones(len(demand_post), dtype=bool)
             if preference.post_id is not None:
                 match &= demand_post == post_pos.get(preference.post_id, -1)
             if preference.start_hour is not None:
                 match &= start_hour == preference.start_hour
-            score += preference.weight * match
-        scores[i] = score
-    return scores
+            matrix[rows[i]] += preference.weight * match
+    return {"preference_row": rows, "preference_matrix": matrix}

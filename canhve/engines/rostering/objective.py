@@ -42,7 +42,8 @@ def evaluate(index: Index, roster: Roster, weights: Weights) -> Objective:
     weekend = int(pairs_cost(np.bincount(officer[index.shift_weekend[shift]], minlength=n)).sum())
     posts_worked = np.unique(officer * len(index.post_pos) + index.demand_post[demand]) // len(index.post_pos)
     extra = len(posts_worked) - len(np.unique(officer))
-    preference = sum(index.preference_of(o, d) for o, d in pairs.tolist() if o in index.preference)
+    rows = index.preference_row[officer]
+    preference = int(np.where(rows >= 0, index.preference_matrix[np.maximum(rows, 0), demand], 0).sum())
 
     total = (
         weights.unfilled * unfilled
