@@ -211,7 +211,7 @@ class Roster(Secured):
     time_limit = models.PositiveSmallIntegerField(
         _("thời gian xếp tối đa (giây)"),
         default=20,
-        validators=[MinValueValidator(2), MaxValueValidator(300)],
+        validators=[MinValueValidator(1), MaxValueValidator(300)],
     )
     job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The last solve: objective, stats, unfilled places with reasons, agency shortfalls, violations.

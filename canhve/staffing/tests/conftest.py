@@ -74,7 +74,7 @@ def staffing_world(world):
             pattern="3x8",
             posts=[w.post],
             operation=w.operation,
-            time_limit=2,
+            time_limit=1,
         )
         w.roster.shared_with_agencies.add(cath)
         solve_roster(w.roster, officer)
