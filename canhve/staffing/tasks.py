@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -226,11 +227,29 @@ def solution_payload(solution: engine.RosterSolution) -> dict[str, Any]:
     }
 
 
+def _store(roster: Roster, problem: engine.RosterProblem, solution: engine.RosterSolution) -> None:
+    """Replace the solver's rows (inside the caller's transaction); pinned rows are the engine's pins."""
+    pinned = set(problem.pins)
+    roster.assignments.filter(pinned=False).delete()
+    Assignment.objects.bulk_create(
+        Assignment(
+            roster=roster,
+            personnel_id=_pk(a.officer_id),
+            post_id=_pk(a.post_id),
+            shift_id=_pk(a.shift_id),
+            source=AssignmentSource.SOLVER,
+        )
+        for a in solution.assignments
+        if a not in pinned
+    )
+
+
 def solve_roster(roster: Roster, user: Any, progress: Progress | None = None) -> dict[str, Any]:
     """Solve and store: pinned rows stay, solver rows are replaced. Returns the stored payload."""
     report = progress or (lambda percent, message="": None)
     report(2, "Đang nạp dữ liệu")
     problem = build_problem(roster, user)
+    solution: engine.RosterSolution | None = None
     if not problem.shifts or not problem.posts:
         payload: dict[str, Any] = {"complete": False, "error": "Lịch chưa có vị trí hoặc ca trực."}
     else:
@@ -239,7 +258,7 @@ def solve_roster(roster: Roster, user: Any, progress: Progress | None = None) ->
                 problem,
                 time_limit=float(roster.time_limit),
                 on_progress=lambda fraction, message: report(
-                    5 + int(fraction * 90), f"Đang xếp ca: {message}"
+                    5 + int(fraction * 90), f"Đang xếp ca ({message})"
                 ),
             )
         except engine.PinError as exc:
@@ -249,32 +268,21 @@ def solve_roster(roster: Roster, user: Any, progress: Progress | None = None) ->
             }
         else:
             report(96, "Đang lưu kết quả")
-            pinned = set(problem.pins)
-            roster.assignments.filter(pinned=False).delete()
-            Assignment.objects.bulk_create(
-                Assignment(
-                    roster=roster,
-                    personnel_id=_pk(a.officer_id),
-                    post_id=_pk(a.post_id),
-                    shift_id=_pk(a.shift_id),
-                    source=AssignmentSource.SOLVER,
-                )
-                for a in solution.assignments
-                if a not in pinned
-            )
             payload = solution_payload(solution)
-    roster.result = payload
-    roster.status = RosterStatus.SOLVED if "error" not in payload else RosterStatus.DRAFT
-    roster.solved_at = timezone.now()
-    roster.save()
-    # Solver rows are bulk-created; one audit row records the solve and its outcome.
-    write_audit(
-        action=AuditAction.UPDATE,
-        obj=roster,
-        note=f"Xếp ca: {roster.assignments.count()} phân công, {len(payload.get('unfilled', []))} chỗ trống"[
-            :255
-        ],
-    )
+    with transaction.atomic():
+        if solution is not None:
+            _store(roster, problem, solution)
+        roster.result = payload
+        roster.status = RosterStatus.SOLVED if "error" not in payload else RosterStatus.DRAFT
+        roster.solved_at = timezone.now()
+        roster.save()
+        # Solver rows are bulk-created; one audit row records the solve and its outcome.
+        unfilled = sum(u["missing"] for u in payload.get("unfilled", []))
+        write_audit(
+            action=AuditAction.UPDATE,
+            obj=roster,
+            note=f"Xếp ca: {roster.assignments.count()} phân công, thiếu {unfilled} người-ca",
+        )
     return payload
 
 

@@ -93,7 +93,6 @@ def test_unfillable_places_are_explained(staffing_world):
 
 def test_leave_and_expired_qualifications_keep_people_off_the_roster(staffing_world):
     w = staffing_world
-    officer = w.users["k01_officer"]
     tz = timezone.get_current_timezone()
     on_leave = w.people[1]
     Absence.objects.create(
