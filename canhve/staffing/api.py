@@ -1,15 +1,16 @@
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from canhve.accounts.models import Role
 from canhve.agencies.models import Agency
 from canhve.apikit import PAGE_SIZE
-from canhve.core.access import get_visible_or_404
+from canhve.core.access import can_create_in, get_visible_or_404
 
 from . import services
 from .models import Assignment, MobilisationRequest, Personnel, Post, Roster, Skill
@@ -284,6 +285,8 @@ def post_mobilisation(request: HttpRequest, payload: MobilisationIn) -> tuple[in
 )
 def respond_mobilisation(request: HttpRequest, request_id: int, payload: RespondIn) -> MobilisationRequest:
     item = get_visible_or_404(MobilisationRequest, request.user, pk=request_id)
+    if not can_create_in(request.user, item.partner_agency_id, Role.OFFICER):
+        raise PermissionDenied("Chỉ đơn vị được đề nghị trả lời.")
     people = list(Personnel.objects.visible_to(request.user).filter(pk__in=payload.personnel_ids))
     if len(people) != len(set(payload.personnel_ids)):
         raise ValidationError({"personnel_ids": ["Có cán bộ không tìm thấy."]})
