@@ -26,7 +26,7 @@ GOOD_GATES = {
 GOOD_SCORES = {"comms": 5, "overlook": 4, "footfall": 4, "utilities": 5, "helipad": 3, "flood": 5}
 WEAK_SCORES = {"comms": 2, "overlook": 1, "footfall": 1, "utilities": 2, "helipad": 0, "flood": 2}
 # Corridor through central Hà Nội (inside the shipped road graph): south-west → north-east.
-HN_CORRIDOR = (21.0100, 105.8300, 21.0500, 105.8650)
+HN_CORRIDOR = (21.0100, 105.8300, 21.0450, 105.8500)
 
 # name, lat, lon, owner, kind, plan: (months ago surveyed, scores, approve?) or None
 POINTS: list[tuple[str, float, float, str, str, Any]] = [

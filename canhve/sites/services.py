@@ -243,10 +243,12 @@ def _clean_row(row: dict[str, Any], default_kind: str) -> dict[str, Any]:
         )
     except ValueError:
         raise ValueError("thiếu hoặc sai tọa độ (lat, lon phải là số)") from None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not (math.isfinite(lat) and math.isfinite(lon)):
-        raise ValueError(f"tọa độ ngoài phạm vi: {lat}, {lon}")
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise ValueError(f"tọa độ không hợp lệ: {lat}, {lon}")
     if not (5 <= lat <= 24 and 100 <= lon <= 120):
-        raise ValueError(f"tọa độ {lat}, {lon} nằm ngoài lãnh thổ Việt Nam (có thể đảo vĩ độ/kinh độ)")
+        if 5 <= lon <= 24 and 100 <= lat <= 120:
+            raise ValueError(f"tọa độ {lat}, {lon}: có vẻ đảo vĩ độ và kinh độ")
+        raise ValueError(f"tọa độ {lat}, {lon} nằm ngoài lãnh thổ Việt Nam")
     out: dict[str, Any] = {"name": name[:200], "kind": kind, "lat": lat, "lon": lon}
     for key in ("address", "operator", "contact", "external_id", "notes"):
         if row.get(key):

@@ -25,7 +25,7 @@ GOOD_GATES = {
 GOOD_SCORES = {"comms": 5, "overlook": 5, "footfall": 5, "utilities": 5, "helipad": 5, "flood": 5}
 # Inside the shipped Hà Nội road graph.
 HN_POINT = (21.0335, 105.8405)
-HN_CORRIDOR = (21.0100, 105.8300, 21.0500, 105.8650)
+HN_CORRIDOR = (21.0100, 105.8300, 21.0450, 105.8500)
 
 
 def square(lon0, lat0, lon1, lat1):
