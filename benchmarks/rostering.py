@@ -64,7 +64,8 @@ def row(name: str, solution: RosterSolution, peak_mb: float) -> str:
     first = solution.stats.first_complete_seconds
     first_solution = solution.stats.history[0][0] if solution.stats.history else None
     return (
-        f"| {name} | {solution.stats.seconds:.1f} | {first if first is not None else '—'} | "
+        f"| {name} | {solution.stats.setup_seconds:.1f} + {solution.stats.seconds:.1f} | "
+        f"{first if first is not None else '—'} | "
         f"{first_solution if first_solution is not None else '—'} | {o.unfilled} | "
         f"{len(solution.violations)} | "
         f"{o.agency_shortfall} | {o.night_pairs} | {o.weekend_pairs} | {o.extra_posts} | {o.preference} | "
@@ -100,7 +101,7 @@ def main() -> None:
         ),
     ]
     print(
-        "| method | seconds | first complete roster (s) | first solution (s) | unfilled |"
+        "| method | setup + search s | first complete roster (s) | first solution (s) | unfilled |"
         " hard-rule violations | agency shortfall | night pairs | weekend pairs | extra posts | preference |"
         " objective | peak MB |"
     )

@@ -241,6 +241,8 @@ class SolveStats:
     iterations: int = 0
     improvements: int = 0
     history: tuple[tuple[float, int], ...] = field(default=(), repr=False)
+    # Model building before the timed search, when a method separates the two.
+    setup_seconds: float = 0.0
 
 
 @dataclass(frozen=True)

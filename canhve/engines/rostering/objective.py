@@ -16,7 +16,7 @@ def pairs_cost(count: np.ndarray) -> np.ndarray:
 
 def agency_shortfalls(index: Index, roster: Roster) -> list[tuple[int, int, int]]:
     """(demand, agency code, missing) for every agency-mix requirement not met."""
-    found = []
+    found: list[tuple[int, int, int]] = []
     for demand, mix in enumerate(index.demand_mix):
         if mix:
             present = np.bincount(

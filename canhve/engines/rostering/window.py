@@ -36,7 +36,8 @@ def reoptimise_window(
     targets, target_slot = np.unique(move_demand, return_inverse=True)
     officer_base, collector_base = 2, 2 + len(officers)
     side_node = np.full((len(targets), len(index.agencies)), -1, dtype=np.int64)
-    side_tail, side_capacity = [], []
+    side_tail: list[int] = []
+    side_capacity: list[int] = []
     for slot, demand in enumerate(targets.tolist()):
         present = index.officer_agency[roster.by_demand[demand]]
         for agency, need in index.demand_mix[demand]:
@@ -49,28 +50,28 @@ def reoptimise_window(
 
     via_side = side_node[target_slot, index.officer_agency[move_officer]]
     has_side = via_side >= 0
-    tails = [
+    tails: list[np.ndarray] = [
         np.zeros(len(officers)),
         collector_base + np.arange(len(targets)),
         np.array(side_tail),
         officer_base + officer_slot,
         officer_base + officer_slot[has_side],
     ]
-    heads = [
+    heads: list[np.ndarray] = [
         officer_base + np.arange(len(officers)),
         np.ones(len(targets)),
         side_head,
         collector_base + target_slot,
         via_side[has_side],
     ]
-    capacities = [
+    capacities: list[np.ndarray] = [
         np.ones(len(officers)),
-        [roster.vacancy(d) for d in targets.tolist()],
+        np.array([roster.vacancy(d) for d in targets.tolist()]),
         np.array(side_capacity),
         np.ones(len(move_officer)),
         np.ones(int(has_side.sum())),
     ]
-    costs = [
+    costs: list[np.ndarray] = [
         np.zeros(len(officers)),
         np.zeros(len(targets)),
         np.zeros(len(side_tail)),
@@ -106,7 +107,7 @@ def _moves(
     at_post = np.zeros((index.n_officers, len(index.post_pos)), dtype=bool)
     for officer, demand in roster.pairs():
         at_post[officer, index.demand_post[demand]] = True
-    has_post = at_post.any(axis=1)
+    has_post = np.asarray(at_post.any(axis=1))
 
     officers, targets, costs = [], [], []
     for demand in demands:
@@ -114,7 +115,9 @@ def _moves(
             continue
         shift, post = index.demand_shift[demand], index.demand_post[demand]
         candidates = roster.free_officers(demand, index.eligible[demand])
-        cost = weights.extra_posts * (has_post[candidates] & ~at_post[candidates, post]).astype(np.int64)
+        cost: np.ndarray = weights.extra_posts * (has_post[candidates] & ~at_post[candidates, post]).astype(
+            np.int64
+        )
         if index.shift_night[shift]:
             cost += weights.night_pairs * nights[candidates]
         if index.shift_weekend[shift]:
