@@ -1,10 +1,12 @@
+import itertools
+
 from canhve.documents import domain
 from canhve.documents.domain import State
 
 
 def test_the_lifecycle_only_goes_draft_signed_numbered_issued_archived():
     path = [State.DRAFT, State.SIGNED, State.NUMBERED, State.ISSUED, State.ARCHIVED]
-    for a, b in zip(path, path[1:], strict=False):
+    for a, b in itertools.pairwise(path):
         assert domain.can_move(a, b)
     assert not domain.can_move(State.DRAFT, State.ISSUED)
     assert not domain.can_move(State.DRAFT, State.NUMBERED)
