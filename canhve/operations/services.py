@@ -39,15 +39,13 @@ def _require_edit(user: Any, op: Operation, role: int = Role.PLANNER) -> None:
 
 
 def resolve_task_agency(measure: Measure, owner: Agency, participants: Sequence[Agency]) -> Agency:
-    """Who carries out a measure's task: the named agency when it takes part (or is the owner or under it),
-    else a participating agency of the measure's kind, else the owning agency."""
+    """Who carries out a measure's task: the named agency when it takes part or belongs to the owner's own
+    command (the owner's parent and everything under it, e.g. another K01 department), else a
+    participating agency of the measure's kind, else the owning agency."""
     if measure.lead_agency_code:
         named = Agency.objects.filter(code=measure.lead_agency_code).first()
-        if named is not None and (
-            named in participants
-            or named.pk in Agency.subtree_ids([owner.pk])
-            or owner.pk in Agency.lineage_ids(named.pk)
-        ):
+        command = Agency.subtree_ids([owner.parent_id or owner.pk])
+        if named is not None and (named in participants or named.pk in command):
             return named
     if measure.lead_agency_kind:
         for agency in participants:

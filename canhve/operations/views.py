@@ -443,7 +443,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except ValidationError as exc:
                 for field, errs in exc.message_dict.items():
-                    form.add_error(None if field not in form.fields else field, errs)
+                    form.add_error(field if field in form.fields and field != "version" else None, errs)
                 status = 409 if "version" in exc.message_dict else 400
             else:
                 messages.success(request, _("Đã lưu phương án."))
