@@ -167,40 +167,158 @@ def annual_review(*, year: int, user: Any, achievements: str = "", directions: s
 
 
 def operation_statistics(*, year: int, user: Any) -> list[dict]:
-    """Counts of operations in `year` by category and by province, if the operations app has an
-    `Operation` model; otherwise a sentence saying the figures are not kept in the system yet."""
+    """Counts of the operations (operations.Operation) that start in `year`, by kind and by province,
+    within what `user` may see."""
     try:
         model = apps.get_model("operations", "Operation")
     except LookupError:
         return [_h("1. Hoạt động cảnh vệ", 2), _p("Hệ thống chưa quản lý số liệu nhiệm vụ cảnh vệ.")]
-    qs = model.objects.visible_to(user) if hasattr(model.objects, "visible_to") else model.objects.none()
-    fields = {f.name for f in model._meta.get_fields()}
-    date_field = next(
-        (f for f in ("starts_at", "start", "starts_on", "start_date", "created_at") if f in fields), None
-    )
-    if date_field:
-        qs = qs.filter(**{f"{date_field}__year": year})
-    blocks = [_h("1. Hoạt động cảnh vệ", 2), _p(f"Tổng số nhiệm vụ: {qs.count()}.")]
-    for label, candidates in (
-        ("Theo loại", ("category", "kind", "protectee_category")),
-        ("Theo tỉnh, thành phố", ("province",)),
-    ):
-        field = next((f for f in candidates if f in fields), None)
-        if field is None:
-            continue
-        counts = Counter(str(getattr(o, field) or "—") for o in qs.select_related() if True)
-        rows = [[str(i), k, str(v)] for i, (k, v) in enumerate(sorted(counts.items()), 1)]
-        if rows:
-            blocks += [
-                _p(f"{label}:"),
-                {
-                    "type": "table",
-                    "header": ["TT", label, "Số nhiệm vụ"],
-                    "rows": rows,
-                    "widths": [0.6, 5, 2],
-                },
-            ]
+    ops = list(model.objects.visible_to(user).filter(starts_at__year=year).prefetch_related("provinces"))
+    blocks = [_h("1. Hoạt động cảnh vệ", 2), _p(f"Tổng số nhiệm vụ cảnh vệ trong năm: {len(ops)}.")]
+    by_kind = Counter(o.get_kind_display() for o in ops)
+    by_province = Counter(p.name for o in ops for p in o.provinces.all())
+    for label, counts in (("Loại nhiệm vụ", by_kind), ("Tỉnh, thành phố", by_province)):
+        if counts:
+            rows = [[str(i), k, str(v)] for i, (k, v) in enumerate(sorted(counts.items()), 1)]
+            blocks.append(
+                {"type": "table", "header": ["TT", label, "Số nhiệm vụ"], "rows": rows, "widths": [0.6, 5, 2]}
+            )
     return blocks
+
+
+def route_map(geometries: list[tuple[list[list[float]], bool]], width: int = 640, height: int = 400) -> bytes:
+    """A small route map: each (GeoJSON LineString coordinates [lon, lat], primary?) drawn to scale,
+    the primary solid red, alternates dashed blue, start and end as dots."""
+    import io
+    import itertools
+
+    from PIL import Image, ImageDraw
+
+    points = [pt for coords, _ in geometries for pt in coords]
+    img = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((0, 0, width - 1, height - 1), outline="black")
+    if points:
+        lons, lats = [p[0] for p in points], [p[1] for p in points]
+        span = max(max(lons) - min(lons), max(lats) - min(lats), 1e-4)
+        scale = min((width - 40) / span, (height - 40) / span)
+
+        def xy(pt: list[float]) -> tuple[float, float]:
+            return 20 + (pt[0] - min(lons)) * scale, height - 20 - (pt[1] - min(lats)) * scale
+
+        for coords, primary in sorted(geometries, key=lambda g: g[1]):
+            line = [xy(pt) for pt in coords]
+            if primary:
+                draw.line(line, fill=(200, 0, 0), width=5)
+            else:
+                for i, (a, b) in enumerate(itertools.pairwise(line)):
+                    if i % 2 == 0:
+                        draw.line((a, b), fill="blue", width=3)
+            for x, y in (line[0], line[-1]):
+                draw.ellipse((x - 6, y - 6, x + 6, y + 6), fill="black")
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
+
+
+def protection_plan(plan: Any) -> Built:
+    """KH from an operations `PlanVersion` (its frozen snapshot once approved): objectives, organisation,
+    itinerary, routes with a small map, tasks per agency, posts, communications, medical, contingencies."""
+    c = plan.as_document_content()
+    op = c["operation"]
+    blocks: list[dict] = [_h("I. MỤC ĐÍCH, YÊU CẦU"), *[_p(x) for x in _lines(c["objectives"])]]
+    if op.get("protectee"):
+        blocks.append(_p(f"Đối tượng cảnh vệ: {op['protectee']} ({op.get('category', '')})."))
+    blocks += [_h("II. TỔ CHỨC LỰC LƯỢNG, CHỈ HUY"), *[_p(x) for x in _lines(c["organisation"])]]
+    if op.get("participating_agencies"):
+        blocks.append(_p("Đơn vị phối hợp: " + "; ".join(op["participating_agencies"]) + "."))
+    blocks.append(_h("III. LỊCH TRÌNH VÀ TUYẾN ĐƯỜNG"))
+    stops = [i for i in c["itinerary"] if i["type"] == "stop"]
+    if stops:
+        blocks.append(
+            {
+                "type": "table",
+                "header": ["TT", "Địa điểm", "Đến", "Rời", "Hoạt động"],
+                "widths": [0.6, 3, 1.8, 1.8, 3],
+                "rows": [
+                    [str(k), s["site"], s["arrive_at"], s["depart_at"], s["activity"]]
+                    for k, s in enumerate(stops, 1)
+                ],
+            }
+        )
+    attachments: dict[str, Any] = {}
+    for mv in (i for i in c["itinerary"] if i["type"] == "movement"):
+        blocks.append(_h(f"Di chuyển {mv['from']} → {mv['to']}, khởi hành {mv['depart_at']}", 3))
+        blocks.append(
+            _bullets(
+                [
+                    f"{r['rank']}{' (được chọn)' if r['chosen'] else ''}: {r['km']} km, {r['minutes']} phút; "
+                    f"{r['choke_points']} điểm nghẽn; qua " + ", ".join(r["streets"][:8])
+                    for r in mv["routes"]
+                ]
+            )
+        )
+    geometries = _route_geometries(plan)
+    if geometries:
+        attachments["map"] = map_attachment(route_map(geometries))
+        blocks.append({"type": "image", "key": "map"})
+    blocks.append(_h("IV. NHIỆM VỤ CỦA CÁC ĐƠN VỊ"))
+    for n, group in enumerate(c["tasks_by_agency"], 1):
+        blocks.append(_h(f"{n}. {group['agency']}", 2))
+        blocks.append(_bullets([f"{t['title']} (hạn {t['due']})" for t in group["tasks"]]))
+    for roman, (title, field) in zip(
+        ("V", "VI", "VII"),
+        (
+            ("BỐ TRÍ CHỐT, VỊ TRÍ", "posts"),
+            ("THÔNG TIN LIÊN LẠC", "communications"),
+            ("BẢO ĐẢM Y TẾ", "medical"),
+        ),
+        strict=True,
+    ):
+        if c[field].strip():
+            blocks += [_h(f"{roman}. {title}"), *[_p(x) for x in _lines(c[field])]]
+    blocks.append(_h("VIII. PHƯƠNG ÁN XỬ LÝ TÌNH HUỐNG"))
+    if c["contingencies"]:
+        blocks.append(
+            {
+                "type": "table",
+                "header": ["Tình huống", "Dấu hiệu", "Xử lý", "Đơn vị", "Nơi trú ẩn, tuyến"],
+                "widths": [1.6, 2, 3.5, 1.6, 2.2],
+                "rows": [
+                    [
+                        x["kind"],
+                        x["trigger"],
+                        x["response"],
+                        x["agency"],
+                        "; ".join(v for v in (x["safe_haven"], x["alternate_route"]) if v),
+                    ]
+                    for x in c["contingencies"]
+                ],
+            }
+        )
+    else:
+        blocks.append(_p("Các đơn vị xây dựng phương án xử lý tình huống theo chức năng, nhiệm vụ."))
+    blocks += [
+        _h("IX. TỔ CHỨC THỰC HIỆN"),
+        _p("Các đơn vị căn cứ Kế hoạch này triển khai thực hiện; báo cáo kết quả về đơn vị chủ trì."),
+    ]
+    return f"Bảo đảm an ninh, an toàn {op['name']}", blocks, attachments
+
+
+def _route_geometries(plan: Any) -> list[tuple[list[list[float]], bool]]:
+    try:
+        model = apps.get_model("operations", "MovementRoute")
+    except LookupError:
+        return []
+    routes = list(model.objects.filter(plan_version=plan)) or list(
+        model.objects.filter(movement__operation=plan.operation, current=True)
+    )
+    out = []
+    for r in routes:
+        coords = (r.geometry or {}).get("coordinates") or []
+        if len(coords) >= 2:
+            out.append((coords, r.rank == 0))
+    return out
 
 
 def protection_plan_from_text(*, protectee: str, objectives: str, body: str, with_map: bool = True) -> Built:

@@ -438,3 +438,29 @@ def verify_upload(*, acting_user: Any, data: bytes, filename: str = "") -> engin
         note=f"kiểm tra chữ ký {filename[:80]}: {'hợp lệ' if report.ok else 'không hợp lệ'}",
     )
     return report
+
+
+def create_plan_document(*, acting_user: Any, plan: Any, operation: Any) -> Document:
+    """KH draft from an operations plan version: issued by the operation's owner agency, at its secrecy,
+    shared with its participating agencies (they are the recipients, too)."""
+    from .builders import protection_plan
+
+    summary, blocks, attachments = protection_plan(plan)
+    partners = list(operation.shared_with_agencies.all())
+    commander = operation.commander
+    return create_document(
+        acting_user=acting_user,
+        owner_agency=operation.owner_agency,
+        doc_type=DocumentType.objects.get(code="KH"),
+        summary=summary[:300],
+        secrecy=operation.secrecy,
+        template=Template.PLAN,
+        signer_title=(commander.title if commander else "") or "Chỉ huy",
+        signer_name=str(commander) if commander else "…",
+        recipients="\n".join(a.name for a in partners),
+        archive_line="Lưu: VT.",
+        content=blocks,
+        attachments=attachments,
+        shared_with=partners,
+        source=f"operations.PlanVersion:{plan.pk}",
+    )

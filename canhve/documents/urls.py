@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.document_list, name="documents-list"),
     path("new/", views.document_create, name="documents-create"),
     path("verify/", views.verify, name="documents-verify"),
+    path("from-plan/<int:plan_id>/", views.document_from_plan, name="documents-from-plan"),
     path("<int:pk>/", views.document_detail, name="documents-detail"),
     path("<int:pk>/edit/", views.document_edit, name="documents-edit"),
     path("<int:pk>/move/", views.document_move, name="documents-move"),

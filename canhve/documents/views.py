@@ -264,3 +264,20 @@ def verify(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["pdf"]
         report = services.verify_upload(acting_user=request.user, data=upload.read(), filename=upload.name)
     return render(request, "documents/verify.html", {"form": form, "report": report})
+
+
+@login_required
+@require_POST
+def document_from_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Lập văn bản KH from a plan version of an operation the user may see."""
+    from canhve.operations.models import Operation, PlanVersion
+
+    plan = get_object_or_404(PlanVersion.objects.select_related("operation"), pk=plan_id)
+    op = get_visible_or_404(Operation, request.user, pk=plan.operation_id)
+    try:
+        doc = services.create_plan_document(acting_user=request.user, plan=plan, operation=op)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(e for errs in exc.message_dict.values() for e in errs))
+        return redirect("documents-list")
+    messages.success(request, _("Đã lập dự thảo kế hoạch từ phương án; kiểm tra nơi nhận và người ký."))
+    return redirect("documents-detail", pk=doc.pk)

@@ -102,4 +102,33 @@ def docs_world(world, types, signing):
         user=world.user("k01_officer"),
     )
     run_pending()
+    world.plan = make_plan(world)
     return world
+
+
+def make_plan(world):
+    """An operation of K01-TM shared with CATH, with one plan version, a stop pair, a movement and routes."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from canhve.operations.models import Operation, PlanVersion
+
+    start = timezone.make_aware(dt.datetime(2026, 3, 2, 8, 0))
+    op = Operation.objects.create(
+        code="NV-T-01",
+        name="đoàn khách quốc tế (giả định)",
+        kind="delegation",
+        starts_at=start,
+        ends_at=start + dt.timedelta(days=1),
+        owner_agency=world.agencies["K01-TM"],
+        secrecy=Secrecy.MAT,
+    )
+    op.shared_with_agencies.set([world.agencies["CATH"]])
+    return PlanVersion.objects.create(
+        operation=op,
+        number=1,
+        objectives="Bảo đảm tuyệt đối an toàn\nKhông để xảy ra sơ hở",
+        organisation="Phòng Tham mưu chủ trì",
+        communications="Kênh vô tuyến K01-TC",
+    )

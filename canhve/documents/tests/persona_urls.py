@@ -55,4 +55,11 @@ CASES = [
     # A render job belongs to whoever asked for it.
     UrlCase("documents-job", everyone(404, k01_officer=200), kwargs=lambda w: {"pk": w.job.pk}),
     UrlCase("documents-job-file", everyone(404, k01_officer=200), kwargs=lambda w: {"pk": w.job.pk}),
+    # A KH from a plan version: needs the operation visible (404 otherwise) and planner rights in K01-TM.
+    UrlCase(
+        "documents-from-plan",
+        everyone(404, k01_officer=302, th_liaison=403, k01_commander=302, auditor=403),
+        kwargs=lambda w: {"plan_id": w.plan.pk},
+        method="post",
+    ),
 ]

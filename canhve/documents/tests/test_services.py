@@ -193,3 +193,33 @@ def test_credentials_need_an_administrator_and_a_valid_file(world, types, demo_c
             pkcs12=seal.pkcs12,
             passphrase=seal.passphrase,
         )
+
+
+def test_a_plan_version_becomes_a_kh_draft_with_its_operation_s_scope(world, types, docs_world):
+    from canhve.documents.builders import operation_statistics
+
+    plan = docs_world.plan
+    doc = services.create_plan_document(
+        acting_user=world.user("k01_officer"), plan=plan, operation=plan.operation
+    )
+    assert (
+        doc.doc_type.code == "KH"
+        and doc.secrecy == Secrecy.MAT
+        and doc.owner_agency == world.agencies["K01-TM"]
+    )
+    assert list(doc.shared_with_agencies.all()) == [world.agencies["CATH"]]
+    texts = [b.get("text", "") for b in doc.content]
+    assert "I. MỤC ĐÍCH, YÊU CẦU" in texts and "Bảo đảm tuyệt đối an toàn" in texts
+    assert "VIII. PHƯƠNG ÁN XỬ LÝ TÌNH HUỐNG" in texts and "VI. THÔNG TIN LIÊN LẠC" in texts
+    assert doc.source == f"operations.PlanVersion:{plan.pk}"
+    services.render_file(document=doc, kind=FileKind.DOCX)
+    stats = operation_statistics(year=2026, user=world.user("k01_officer"))
+    assert any(b.get("text") == "Tổng số nhiệm vụ cảnh vệ trong năm: 1." for b in stats)
+    assert operation_statistics(year=2026, user=world.user("ct_outsider"))[1]["text"].endswith(": 0.")
+
+
+def test_the_route_map_draws_primary_and_alternate(world):
+    from canhve.documents.builders import route_map
+
+    png = route_map([([[105.8, 21.0], [105.85, 21.03]], True), ([[105.8, 21.0], [105.82, 21.04]], False)])
+    assert png.startswith(b"\x89PNG")
