@@ -18,8 +18,8 @@ CA_AGENCIES = ("K01", "K01-TM", "CAHN", "CATH")
 SIGNERS = (("K01", "k01.chihuy"), ("CAHN", "hn.kehoach"))
 
 PLAN_BODY = """# II. TÌNH HÌNH, ĐẶC ĐIỂM
-Đoàn khách quốc tế (giả định) thăm và làm việc tại Hà Nội trong 02 ngày; hoạt động gồm lễ đón chính thức,
-hội đàm và thăm một di tích. Tình hình an ninh, trật tự trên địa bàn ổn định.
+Đoàn khách quốc tế (giả định) thăm và làm việc tại Hà Nội trong 02 ngày.
+Hoạt động gồm lễ đón chính thức, hội đàm và thăm một di tích; tình hình an ninh, trật tự ổn định.
 # III. LỊCH TRÌNH
 | Thời gian | Hoạt động | Địa điểm |
 | 08:00 ngày 1 | Lễ đón chính thức | Địa điểm A (giả định) |
@@ -38,8 +38,7 @@ Phân luồng, tạm dừng giao thông trên tuyến; bố trí lực lượng 
 - Cháy, đe dọa bom: sơ tán theo lối thoát đã khảo sát, phối hợp Binh chủng Công binh kiểm tra;
 - Hỏng xe: dùng xe dự phòng đi sau đoàn.
 # VI. TỔ CHỨC THỰC HIỆN
-Các đơn vị triển khai thực hiện;
-báo cáo kết quả về Bộ Tư lệnh (qua Phòng Tham mưu) sau khi kết thúc nhiệm vụ."""
+Các đơn vị triển khai thực hiện, báo cáo kết quả về Bộ Tư lệnh sau khi kết thúc nhiệm vụ."""
 
 
 def seed_credentials(ctx: Any) -> None:
