@@ -134,8 +134,8 @@ def _via_node_candidates(
     g = router.graph
     n = g.n_nodes
     src, dst = router._origin_ends(so, ww.w), router._dest_ends(sd, ww.w)
-    df, pf = ww.fwd.run(src)
-    db, pb = ww.rev.run(dst)
+    df, pf = router._fast.tree_from(ww.w, src)
+    db, pb = router._fast.tree_to(ww.w, dst)
     via = df[:n] + db[:n]
     order = np.argsort(via)
     order = order[via[order] <= budget]

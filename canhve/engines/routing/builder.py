@@ -124,15 +124,15 @@ def _apply_restrictions(t: dict[str, np.ndarray], raw: RawNetwork, restrictions:
     n_nodes = len(t["node_osm"])
     new_node_of: dict[int, int] = {}
     via_of: dict[int, int] = {}
-    for e_in in forbidden:
-        via_of[e_in] = int(t["v"][e_in])
-        new_node_of[e_in] = n_nodes + len(new_node_of)
-    for e_in, nn in new_node_of.items():  # redirect first, so copied exits keep later redirections
-        t["v"][e_in] = nn
-    copies = []
-    for e_in, banned in forbidden.items():
-        outs = np.flatnonzero(t["u"] == via_of[e_in])
-        copies.extend((new_node_of[e_in], int(o)) for o in outs if int(o) not in banned)
+    for edge_in in forbidden:
+        via_of[edge_in] = int(t["v"][edge_in])
+        new_node_of[edge_in] = n_nodes + len(new_node_of)
+    for edge_in, nn in new_node_of.items():  # redirect first, so copied exits keep later redirections
+        t["v"][edge_in] = nn
+    copies: list[tuple[int, int]] = []
+    for edge_in, banned in forbidden.items():
+        outs = np.flatnonzero(t["u"] == via_of[edge_in])
+        copies.extend((new_node_of[edge_in], int(o)) for o in outs if int(o) not in banned)
     src = np.array([o for _, o in copies], dtype=np.int64)
     for k in ("u", "v", "way", "gs", "ge", "rev", "length", "origin"):
         t[k] = np.concatenate([t[k], t[k][src]])

@@ -14,9 +14,9 @@ import numpy as np
 
 from . import alternatives as alt
 from .closures import closed_edge_mask
-from .geo import haversine_m
 from .graph import RoadGraph, Snap
 from .isochrone import isochrone_ring
+from .kernels import F64
 from .model import (
     AlongRouteReport,
     ChokePoint,
@@ -32,13 +32,15 @@ from .model import (
     SegmentCover,
 )
 from .profiles import Band
-from .search import Ends, PathResult, SearchGraph, bidirectional, one_to_one
+from .search import Ends, PathResult, SearchGraph, one_to_one
 from .topology import cut_edges
 
 Depart = dt.time | str | None
 FACILITY_MAX_SNAP_M = 500.0
-# Below this many nodes one full csgraph search beats two bounded ones plus the meeting scan.
-BIDIRECTIONAL_MIN_NODES = 100_000
+# Graphs with fewer nodes than this route with one whole-graph csgraph search instead of the numba
+# bidirectional A*; 0 (the default) always uses A*. Kept as the reference path for tests.
+BIDIRECTIONAL_MIN_NODES = 0
+PREPARE_ALL_BANDS_MAX_NODES = 200_000
 
 
 class Weighted:
@@ -69,6 +71,17 @@ class Router:
         self.bidirectional_min_nodes = bidirectional_min_nodes
         self._open_roads: dict[str, Weighted] = {}  # per band, when nothing is closed: reused
         self._lock = threading.Lock()
+        # numba kernels (loaded or compiled once per process) and, on city-sized graphs, every band's
+        # landmark tables (once per graph): made here so no user's first route waits for them. Larger
+        # graphs make a band's table on its first route (seconds at 10^6 nodes), or call prepare().
+        self._fast = graph.search
+        if graph.n_nodes <= PREPARE_ALL_BANDS_MAX_NODES:
+            self.prepare()
+
+    def prepare(self, bands: Iterable[Band] | None = None) -> None:
+        """Make the landmark tables of these bands (default: all) now rather than on their first route."""
+        for band in self.graph.profile.bands if bands is None else bands:
+            self._fast.prepare(band)
 
     # ---- shared plumbing ------------------------------------------------------------------------------
 
@@ -107,7 +120,9 @@ class Router:
     def _origin_ends(self, s: Snap, w: np.ndarray) -> Ends:
         """Heads of the snapped edge(s) and the time to drive there from the snapped point."""
         g = self.graph
-        nodes, cost, edges = [], [], []
+        nodes: list[int] = []
+        cost: list[float] = []
+        edges: list[int] = []
         at = self._node_at(s)
         if at >= 0:  # standing on a junction: every exit is open, no partial edge is driven
             nodes.append(at)
@@ -125,7 +140,9 @@ class Router:
     def _dest_ends(self, s: Snap, w: np.ndarray) -> Ends:
         """Tails of the snapped edge(s) (and their restriction-split copies) and the time from there."""
         g = self.graph
-        nodes, cost, edges = [], [], []
+        nodes: list[int] = []
+        cost: list[float] = []
+        edges: list[int] = []
         at = self._node_at(s)
         if at >= 0:  # arriving at the junction by any way in (or any restriction-split copy of it)
             copies = np.flatnonzero(g.node_origin == at) if g.copies_of else [at]
@@ -153,21 +170,14 @@ class Router:
                 best = (ahead * float(w[e]), e)
         return best
 
-    def _shortest(self, so: Snap, sd: Snap, ww: Weighted, w: np.ndarray | None = None) -> PathResult:
-        """Fastest path under ww's weights, or under w (same graph, e.g. penalised) when given."""
-        if w is not None:
-            ww = Weighted(self.graph, ww.band, w)
-        w = ww.w
+    def _shortest(self, so: Snap, sd: Snap, ww: Weighted, w: F64 | None = None) -> PathResult:
+        """Fastest path under ww's weights, or under w (ww's weights made slower, e.g. penalised)."""
+        w = ww.w if w is None else w
         src, dst = self._origin_ends(so, w), self._dest_ends(sd, w)
         direct = self._direct(so, sd, w)
-        g = self.graph
-        if g.n_nodes < self.bidirectional_min_nodes:
-            return one_to_one(ww.fwd, src, dst, direct)
-        crow = float(haversine_m(np.array(so.lat), np.array(so.lon), np.array(sd.lat), np.array(sd.lon)))
-        vmax = float(np.max(g.edge_len / w[np.isfinite(w)])) if np.isfinite(w).any() else 1.0
-        return bidirectional(
-            ww.fwd, ww.rev, g.edge_u, g.edge_v, w, src, dst, direct, radius0=0.6 * crow / vmax
-        )
+        if self.graph.n_nodes < self.bidirectional_min_nodes:  # the csgraph reference search
+            return one_to_one(Weighted(self.graph, ww.band, w).fwd, src, dst, direct)
+        return self._fast.route(w, ww.band, src, dst, direct, (so.lat, so.lon), (sd.lat, sd.lon))
 
     def _assemble(self, res: PathResult, so: Snap, sd: Snap, w: np.ndarray, band: Band, depart: str) -> Route:
         g = self.graph
@@ -177,14 +187,14 @@ class Router:
             verts = g.edge_vertices(e)
             fr = g.vertex_frac(e, verts)
             inner = verts[(fr > lo) & (fr < hi)]  # already in driving order
-            coords = [
+            coords = (
                 (so.lon, so.lat),
-                *zip(g.vert_lon[inner], g.vert_lat[inner], strict=True),
+                *zip(g.vert_lon[inner].tolist(), g.vert_lat[inner].tolist(), strict=True),
                 (sd.lon, sd.lat),
-            ]
+            )
             length = (hi - lo) * float(g.edge_len[e])
             time = (hi - lo) * float(w[e])
-            edges = [e] if hi > lo else []
+            edges = [int(e)] if hi > lo else []
         else:
             mids = g.edge_ids(res.nodes[:-1], res.nodes[1:]) if len(res.nodes) > 1 else np.zeros(0, np.int64)
             e0, e1 = res.first_edge, res.last_edge  # -1: the route starts / ends on a junction
@@ -211,7 +221,11 @@ class Router:
             elif len(res.nodes):
                 parts.append(np.zeros(0, np.int64))
             idx = np.concatenate(parts)
-            coords = [(so.lon, so.lat), *zip(g.vert_lon[idx], g.vert_lat[idx], strict=True), (sd.lon, sd.lat)]
+            coords = (
+                (so.lon, so.lat),
+                *zip(g.vert_lon[idx].tolist(), g.vert_lat[idx].tolist(), strict=True),
+                (sd.lon, sd.lat),
+            )
             edges = [x for x in (e0, *mids.tolist(), e1) if x >= 0]
         nm = g.edge_name[np.array(edges, dtype=np.int64)]
         nm = nm[nm >= 0]
@@ -221,8 +235,8 @@ class Router:
             travel_time_s=time,
             length_m=float(length),
             streets=tuple(streets),
-            coordinates=tuple(map(tuple, np.asarray(coords, dtype=np.float64).tolist())),
-            edge_ids=tuple(int(e) for e in edges),
+            coordinates=coords,
+            edge_ids=tuple(edges),
             depart_at=depart,
             band=band.name,
         )
@@ -357,8 +371,8 @@ class Router:
         ww = self.weighted(band, closures)
         so = g.snap(origin)
         limit = minutes * 60.0
-        dist, _ = ww.fwd.run(self._origin_ends(so, ww.w), limit=limit)
-        ring, method, reached = isochrone_ring(g, dist[:-1], ww.w, limit, (so.lon, so.lat))
+        dist, _ = self._fast.tree_from(ww.w, self._origin_ends(so, ww.w), limit=limit)
+        ring, method, reached = isochrone_ring(g, dist, ww.w, limit, (so.lon, so.lat))
         return Isochrone(origin, float(minutes), band.name, method, reached, ring)
 
     def choke_points(self, route: Route) -> tuple[ChokePoint, ...]:

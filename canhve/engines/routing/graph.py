@@ -7,18 +7,22 @@ import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.spatial import cKDTree
 
+from . import kernels
 from .builder import build_graph_arrays
 from .geo import EARTH_RADIUS_M, LocalProjection
 from .loader import FLAG_BRIDGE, FLAG_TUNNEL, read_osm
 from .model import GraphLoadError, LatLon, OutsideGraphError
 from .profiles import Band, SpeedProfile, load_profile
+from .search import FastSearch
 
 FORMAT_VERSION = 3  # bump when the arrays change meaning: stale prepared files are then rebuilt
 SNAP_SAMPLE_SPACING_M = 25.0
+SNAP_CELL_MIN_M = 50.0
 DEFAULT_MAX_SNAP_M = 300.0
 
 
@@ -111,7 +115,12 @@ class RoadGraph:
         p = Path(path)
         p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_name(p.name + ".tmp.npz")
-        np.savez(tmp, format_version=np.array(FORMAT_VERSION), source=np.array(self.source), **self._arrays)
+        payload: dict[str, Any] = {
+            "format_version": np.array(FORMAT_VERSION),
+            "source": np.array(self.source),
+            **self._arrays,
+        }
+        np.savez(tmp, **payload)
         tmp.replace(p)  # atomic: another process never reads a half-written file
 
     @classmethod
@@ -204,19 +213,52 @@ class RoadGraph:
         x, y = self.proj.forward(self.node_lat, self.node_lon)
         return cKDTree(np.column_stack([x, y]))
 
+    @cached_property
+    def search(self) -> FastSearch:
+        """Compiled point-to-point search on this graph (landmarks computed once, shared by Routers)."""
+        with self._lock:
+            return FastSearch(self)
+
+    @cached_property
+    def _snap_grid(self) -> tuple[object, ...]:
+        """Uniform grid over every routable segment (numba kernel arguments, read-only views)."""
+        x0, y0, x1, y1 = (kernels.readonly(a, np.float64) for a in self._seg_xy)
+        segs = np.flatnonzero((self.seg_fwd >= 0) | (self.seg_bwd >= 0))
+        lo_x = float(np.minimum(x0[segs], x1[segs]).min())
+        lo_y = float(np.minimum(y0[segs], y1[segs]).min())
+        span_x = float(np.maximum(x0[segs], x1[segs]).max()) - lo_x
+        span_y = float(np.maximum(y0[segs], y1[segs]).max()) - lo_y
+        # about one segment per cell, never finer than SNAP_CELL_MIN_M
+        cell = max(SNAP_CELL_MIN_M, math.sqrt(max(span_x * span_y, 1.0) / len(segs)))
+        nx, ny = int(span_x / cell) + 1, int(span_y / cell) + 1
+        ptr, cells = kernels.build_cells(
+            kernels.readonly(segs, np.int64), x0, y0, x1, y1, lo_x, lo_y, cell, nx, ny
+        )
+        return (
+            kernels.readonly(ptr, np.int64),
+            kernels.readonly(cells, np.int64),
+            x0, y0, x1, y1, lo_x, lo_y, cell, nx, ny,
+        )  # fmt: skip
+
     def snap(self, point: LatLon, max_dist_m: float = DEFAULT_MAX_SNAP_M) -> Snap:
-        """Nearest point on any routable road segment (scalar maths: this runs twice per route)."""
-        tree, owner = self._snap_tree
+        """Nearest point on any routable road segment: exact, on a uniform grid (numba); runs twice per
+        route. Points with no road within reach go through the KD-tree, which measures how far they are."""
         px, py = point.lon * self.proj.kx, point.lat * self.proj.ky
+        seg, t, _ = kernels.nearest_segment(*self._snap_grid, px, py, 1.05 * max_dist_m + 1.0)
+        if seg >= 0:
+            return self._snap_at(point, int(seg), float(t), max_dist_m)
+        tree, owner = self._snap_tree
         _, idx = tree.query((px, py), k=min(12, len(owner)))
         cand = owner[np.atleast_1d(idx)]
         x0, y0, x1, y1 = (a[cand] for a in self._seg_xy)
         dx, dy = x1 - x0, y1 - y0
-        t = ((px - x0) * dx + (py - y0) * dy) / np.maximum(dx * dx + dy * dy, 1e-12)
-        np.clip(t, 0.0, 1.0, out=t)
-        d2 = (x0 + t * dx - px) ** 2 + (y0 + t * dy - py) ** 2
+        tt = ((px - x0) * dx + (py - y0) * dy) / np.maximum(dx * dx + dy * dy, 1e-12)
+        np.clip(tt, 0.0, 1.0, out=tt)
+        d2 = (x0 + tt * dx - px) ** 2 + (y0 + tt * dy - py) ** 2
         best = int(d2.argmin())
-        s, tt = int(cand[best]), float(t[best])
+        return self._snap_at(point, int(cand[best]), float(tt[best]), max_dist_m)
+
+    def _snap_at(self, point: LatLon, s: int, tt: float, max_dist_m: float) -> Snap:
         lat = float(self.vert_lat[s] + tt * (self.vert_lat[s + 1] - self.vert_lat[s]))
         lon = float(self.vert_lon[s] + tt * (self.vert_lon[s + 1] - self.vert_lon[s]))
         dist = _haversine_scalar(point.lat, point.lon, lat, lon)

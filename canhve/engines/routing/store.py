@@ -5,37 +5,35 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from .facilities import load_geojson_pois, load_overpass_pois, merge_facilities
 from .graph import FORMAT_VERSION, RoadGraph
 from .model import Facility, GraphLoadError
+from .paths import ENV_CACHE, REPO_ROOT, cache_dir  # re-exported: callers import them from here
 from .profiles import DEFAULT_PROFILE_PATH, SpeedProfile, load_profile
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_GRAPH = "data/roads/hanoi_core_2026-04-11.osm.pbf"
 DEFAULT_POIS = (
     "data/pois/hanoi_hospitals_2024-09-27.overpass.json",
     "data/pois/vn5cities_emergency_pois.geojson",
 )
 ENV_GRAPH = "CANHVE_ROAD_GRAPH"
-ENV_CACHE = "CANHVE_ROUTING_CACHE"
+__all__ = [
+    "ENV_CACHE",
+    "ENV_GRAPH",
+    "REPO_ROOT",
+    "cache_dir",
+    "default_facilities",
+    "default_graph_path",
+    "load_prepared",
+    "prepared_path",
+]
 
 
 def default_graph_path() -> Path:
     env = os.environ.get(ENV_GRAPH)
     return Path(env) if env else REPO_ROOT / DEFAULT_GRAPH
-
-
-def cache_dir() -> Path:
-    env = os.environ.get(ENV_CACHE)
-    if env:
-        return Path(env)
-    var = REPO_ROOT / "var"  # git-ignored; falls back to the temp dir on a read-only install
-    if os.access(REPO_ROOT, os.W_OK):
-        return var / "cache" / "routing"
-    return Path(tempfile.gettempdir()) / "canhve-routing"
 
 
 def file_sha256(path: Path) -> str:
