@@ -55,6 +55,12 @@ def _when(days: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(base.year, base.month, base.day, hour, minute, tzinfo=TZ)
 
 
+def _provinces(*codes: str) -> list[Any]:
+    from canhve.geo.models import Province
+
+    return list(Province.objects.filter(code__in=codes))
+
+
 def _protectee(title: str) -> Protectee | None:
     return Protectee.objects.filter(title=title).first()
 
@@ -143,6 +149,7 @@ def seed(ctx: Any) -> None:
             secrecy=1,
             protectee=_protectee("Chủ tịch nước"),
             participating_agencies=[a["CATH"], a["UBND-TH"], a["BCCB"]],
+            provinces=_provinces("38"),
             summary="Hoạt động giả định phục vụ trình diễn hệ thống.",
         )
         services.change_status(operation=op, target="planning", acting_user=planner)
@@ -183,6 +190,7 @@ def seed(ctx: Any) -> None:
             secrecy=2,
             protectee=_protectee("Tổng thống nước Cộng hòa A (giả định)"),
             participating_agencies=[a["CAHN"], a["BCCB"]],
+            provinces=_provinces("01"),
         )
         services.change_status(operation=op, target="planning", acting_user=planner)
         hotel = services.add_stop(
@@ -284,6 +292,7 @@ def seed(ctx: Any) -> None:
             secrecy=1,
             protectee=_protectee("Kỳ họp Quốc hội (giả định)"),
             participating_agencies=[a["CAHN"], a["TTHNQG"], a["BCCB"]],
+            provinces=_provinces("01"),
         )
         services.add_stop(
             operation=op,
@@ -312,6 +321,7 @@ def seed(ctx: Any) -> None:
             secrecy=1,
             protectee=_protectee("Khu vực Quảng trường Ba Đình"),
             participating_agencies=[a["CAHN"]],
+            provinces=_provinces("01"),
         )
 
     # 4. An exercise: motorcade attack drill with a closure and re-planned routes.
@@ -326,6 +336,7 @@ def seed(ctx: Any) -> None:
             ends_at=_when(-1, 11),
             secrecy=0,
             participating_agencies=[a["CAHN"]],
+            provinces=_provinces("01"),
         )
         origin = services.add_stop(
             operation=op,
