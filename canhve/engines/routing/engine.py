@@ -16,7 +16,7 @@ from . import alternatives as alt
 from .closures import closed_edge_mask
 from .graph import RoadGraph, Snap
 from .isochrone import isochrone_ring
-from .kernels import F64
+from .kernels import F64, I64
 from .model import (
     AlongRouteReport,
     ChokePoint,
@@ -41,6 +41,7 @@ FACILITY_MAX_SNAP_M = 500.0
 # bidirectional A*; 0 (the default) always uses A*. Kept as the reference path for tests.
 BIDIRECTIONAL_MIN_NODES = 0
 PREPARE_ALL_BANDS_MAX_NODES = 200_000
+ROOTS_CACHE_SIZE = 64  # facility sets whose snapped nodes are kept
 
 
 class Weighted:
@@ -71,6 +72,7 @@ class Router:
         self.bidirectional_min_nodes = bidirectional_min_nodes
         self._open_roads: dict[str, Weighted] = {}  # per band, when nothing is closed: reused
         self._lock = threading.Lock()
+        self._roots_cache: dict[tuple[Facility, ...], tuple[I64, I64, I64, I64]] = {}
         # numba kernels (loaded or compiled once per process) and, on city-sized graphs, every band's
         # landmark tables (once per graph): made here so no user's first route waits for them. Larger
         # graphs make a band's table on its first route (seconds at 10^6 nodes), or call prepare().
@@ -304,26 +306,40 @@ class Router:
         ww = self.weighted(self.band(depart_at), closures)
         return self._facility_times(kind, ww, facilities)
 
-    def _facility_times(
-        self, kind: str, ww: Weighted, facilities: Sequence[Facility] | None
-    ) -> FacilityTimes:
-        band = ww.band
+    def _facility_roots(self, pool: tuple[Facility, ...]) -> tuple[I64, I64, I64, I64]:
+        """Search roots of a facility set (snapped once per set and kept: snapping cost more than the
+        two searches): nodes, nodes with their restriction-split copies, facility index per node."""
+        got = self._roots_cache.get(pool)
+        if got is not None:
+            return got
         g = self.graph
-        pool = tuple(f for f in (self.facilities if facilities is None else facilities) if f.kind == kind)
+        n = g.n_nodes
         node, _ = self.facility_nodes(pool)
         ok = np.flatnonzero(node >= 0)
-        n = g.n_nodes
-        if not len(ok):
-            inf, none = np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
-            return FacilityTimes(kind, band.name, pool, inf, none, inf.copy(), none.copy())
         fac_of_node = np.full(n, -1, dtype=np.int64)
         fac_of_node[node[ok][::-1]] = ok[::-1]  # two facilities on one node: the first listed wins
         roots = np.unique(node[ok])
         # "to the facility" ends at the node or any restriction-split copy of it
         roots_in = np.flatnonzero(np.isin(g.node_origin, roots))
-        fac_in = fac_of_node[g.node_origin[roots_in]]
         fac_of_any = np.full(n, -1, dtype=np.int64)
-        fac_of_any[roots_in] = fac_in
+        fac_of_any[roots_in] = fac_of_node[g.node_origin[roots_in]]
+        got = (roots, roots_in, fac_of_node, fac_of_any)
+        with self._lock:
+            if len(self._roots_cache) >= ROOTS_CACHE_SIZE:
+                self._roots_cache.clear()
+            self._roots_cache[pool] = got
+        return got
+
+    def _facility_times(
+        self, kind: str, ww: Weighted, facilities: Sequence[Facility] | None
+    ) -> FacilityTimes:
+        band = ww.band
+        pool = tuple(f for f in (self.facilities if facilities is None else facilities) if f.kind == kind)
+        roots, roots_in, fac_of_node, fac_of_any = self._facility_roots(pool)
+        if not len(roots):
+            n = self.graph.n_nodes
+            inf, none = np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
+            return FacilityTimes(kind, band.name, pool, inf, none, inf.copy(), none.copy())
         d_to, s_to = ww.rev.plain(roots_in)
         d_from, s_from = ww.fwd.plain(roots)
         to_idx = np.where(s_to >= 0, fac_of_any[np.maximum(s_to, 0)], -1)
