@@ -3,7 +3,8 @@
 Yen's k-shortest paths returns near-copies of the primary (84–99 % shared on the Hà Nội core), so it
 does not serve a motorcade that needs a genuinely separate fallback. Instead:
 1. penalty: after each route found, multiply the time of its edges by PENALTY and search again; every
-   search is one csgraph Dijkstra (~0.1 ms), and candidates are judged on their real, unpenalised time;
+   search is one bidirectional A* (kernels.py, tens of microseconds on Hà Nội), and candidates are
+   judged on their real, unpenalised time;
 2. via-node: if that falls short, one forward and one backward tree give, for every node x, the best
    route through x; the cheapest such routes whose via nodes lie off every route seen so far are
    exactly the "plateaus" that choice routing exploits, and catch alternatives the penalties miss.

@@ -7,12 +7,15 @@ unchanged. numba compiles them once per machine into the routing cache dir (``ca
 still pays a one-off load of that cache (~0.1-0.3 s), which `warm_up()` does when a Router is made, not on a
 user's first route.
 
-Search (`bidir_astar`): both directions use the *average* potential p(v) = (h_t(v) - h_s(v)) / 2 with
-h_x(v) = chord(v, x) / v_max (straight 3D chord through the earth, never longer than the road; v_max the
-fastest edge speed of the band). Forward keys are d_f(v) + p(v), backward keys d_b(v) - p(v); both give
-non-negative reduced edge costs w - p(u) + p(v) >= w - chord(u, v) / v_max >= 0, so this is plain
+Search (`bidir_astar`): both directions use the *average* potential p(v) = (h_t(v) - h_s(v)) / 2, where
+h_t(v) bounds the time v -> target and h_s(v) the time source -> v from below: the larger of the landmark
+(ALT) bounds from the band's landmark table (triangle inequality on exact times to and from each landmark)
+and, when inv_vmax > 0, chord(v, x) / v_max (straight 3D chord through the earth, never longer than the
+road; v_max the band's top edge speed). Each is a feasible potential, so forward keys d_f(v) + p(v) and
+backward keys d_b(v) - p(v) give non-negative reduced edge costs w - p(u) + p(v): this is plain
 bidirectional Dijkstra on the reduced graph and stops as soon as top_f + top_b >= mu (best meeting found).
-Passing inv_vmax = 0 turns the potential off (plain bidirectional Dijkstra).
+Costs stay true costs (p cancels along any path). No landmarks and inv_vmax = 0: plain bidirectional
+Dijkstra.
 
 Workspace arrays are kept between queries and only the nodes a query touched are reset, so a route on a
 10^6-node graph does not pay for clearing 10^6-entry arrays.
