@@ -27,6 +27,10 @@ api = NinjaAPI(
 )
 
 
+_LOCATIONS = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
+_PARAM_NAMES = frozenset({"payload", "filters", "data"})
+
+
 def _errors(request: HttpRequest, status: int, errors: list[dict[str, Any]]) -> HttpResponse:
     return api.create_response(request, {"errors": errors}, status=status)
 
@@ -35,7 +39,12 @@ def _errors(request: HttpRequest, status: int, errors: list[dict[str, Any]]) -> 
 def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = []
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload")]
+        # ninja reports ("body", "payload", "title"): the field follows the location and parameter name.
+        loc = [str(p) for p in err.get("loc", ())]
+        if loc and loc[0] in _LOCATIONS:
+            loc = loc[1:]
+        if len(loc) > 1 and loc[0] in _PARAM_NAMES:
+            loc = loc[1:]
         errors.append({"field": ".".join(loc) or None, "reason": err.get("msg", "invalid")})
     return _errors(request, 422, errors)
 
@@ -43,7 +52,10 @@ def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse
 @api.exception_handler(ValidationError)
 def _django_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     if hasattr(exc, "error_dict"):
-        errors = [{"field": f, "reason": " ".join(m for e in errs for m in e.messages)} for f, errs in exc.error_dict.items()]
+        errors: list[dict[str, Any]] = [
+            {"field": f, "reason": " ".join(m for e in errs for m in e.messages)}
+            for f, errs in exc.error_dict.items()
+        ]
     else:
         errors = [{"field": None, "reason": m} for m in exc.messages]
     return _errors(request, 422, errors)

@@ -4,5 +4,5 @@ from canhve.core.testing import World, build_world
 
 
 @pytest.fixture
-def world(db) -> World:  # noqa: ANN001 - pytest-django's db fixture
+def world(db) -> World:
     return build_world()

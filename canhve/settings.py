@@ -37,8 +37,8 @@ if PRODUCTION:
     ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS")
     CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 else:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-" + "x" * 40)  # noqa: S105
-    DEBUG = os.environ.get("DEBUG", "1") == "1"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
+    DEBUG = os.environ.get("DEBUG", "1") != "0"
     ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [
@@ -140,6 +140,10 @@ FORMAT_MODULE_PATH = ["canhve.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = PROJECT_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Outside production WhiteNoise serves straight from the source folders, so no collectstatic is needed.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("CANHVE_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -179,4 +183,6 @@ LOGGING = {
 
 # Domain settings.
 CANHVE_API_TOKEN_DAYS = int(os.environ.get("CANHVE_API_TOKEN_DAYS", "90"))
-CANHVE_ROAD_GRAPH = Path(os.environ.get("CANHVE_ROAD_GRAPH", DATA_DIR / "roads" / "hanoi_core_2026-04-11.osm.pbf"))
+CANHVE_ROAD_GRAPH = Path(
+    os.environ.get("CANHVE_ROAD_GRAPH", DATA_DIR / "roads" / "hanoi_core_2026-04-11.osm.pbf")
+)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Router, Schema
 
@@ -26,7 +28,7 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, summary="The signed-in user, memberships and clearance")
 def me(request: HttpRequest) -> MeOut:
-    user = request.user
+    user: Any = request.user
     return MeOut(
         id=user.pk,
         username=user.username,
@@ -38,8 +40,11 @@ def me(request: HttpRequest) -> MeOut:
         is_auditor=user.is_auditor,
         memberships=[
             MembershipOut(
-                agency_id=m.agency_id, agency_code=m.agency.code, agency_name=m.agency.name,
-                role=m.role, role_name=str(m.get_role_display()),
+                agency_id=m.agency_id,
+                agency_code=m.agency.code,
+                agency_name=m.agency.name,
+                role=m.role,
+                role_name=str(m.get_role_display()),
             )
             for m in user.memberships_list
         ],

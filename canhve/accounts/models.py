@@ -34,8 +34,12 @@ class User(AbstractUser):
     full_name = models.CharField(_("họ tên"), max_length=150, blank=True)
     rank = models.CharField(_("cấp bậc"), max_length=60, blank=True)
     title = models.CharField(_("chức vụ"), max_length=120, blank=True)
-    clearance = models.PositiveSmallIntegerField(_("mức tiếp cận bí mật"), choices=Secrecy.choices, default=Secrecy.NONE)
-    is_auditor = models.BooleanField(_("kiểm tra viên"), default=False, help_text=_("Được xem nhật ký kiểm tra."))
+    clearance = models.PositiveSmallIntegerField(
+        _("mức tiếp cận bí mật"), choices=Secrecy.choices, default=Secrecy.NONE
+    )
+    is_auditor = models.BooleanField(
+        _("kiểm tra viên"), default=False, help_text=_("Được xem nhật ký kiểm tra.")
+    )
 
     class Meta:
         verbose_name = _("người dùng")
@@ -80,7 +84,9 @@ class User(AbstractUser):
 
 
 class Membership(Audited):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("người dùng"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("người dùng")
+    )
     agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("đơn vị")
     )

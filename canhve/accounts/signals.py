@@ -22,5 +22,7 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     write_audit(
-        action=AuditAction.LOGIN_FAILED, object_type="accounts.User", note=str(credentials.get("username", ""))[:100]
+        action=AuditAction.LOGIN_FAILED,
+        object_type="accounts.User",
+        note=str(credentials.get("username", ""))[:100],
     )

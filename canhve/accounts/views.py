@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -31,8 +33,11 @@ def create_token(request: HttpRequest) -> HttpResponse:
             {"memberships": request.user.memberships_list, "tokens": tokens, "form": form},
             status=400,
         )
+    user: Any = request.user
     _token, raw = ApiToken.issue(
-        user=request.user, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"],
+        user=user,
+        name=form.cleaned_data["name"],
+        scope=form.cleaned_data["scope"],
         days=form.cleaned_data["days"],
     )
     messages.success(request, _("Mã truy cập mới (chỉ hiện một lần, hãy lưu lại): %(raw)s") % {"raw": raw})

@@ -14,4 +14,6 @@ class AgencyFilterSet(django_filters.FilterSet):
         fields = ["q", "kind", "province"]
 
     def search(self, queryset: QuerySet[Agency], name: str, value: str) -> QuerySet[Agency]:
-        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value) | Q(short_name__icontains=value))
+        return queryset.filter(
+            Q(name__icontains=value) | Q(code__icontains=value) | Q(short_name__icontains=value)
+        )

@@ -31,12 +31,21 @@ class Agency(Audited):
     short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
     kind = models.CharField(_("loại"), max_length=24, choices=AgencyKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     province = models.ForeignKey(
-        "geo.Province", verbose_name=_("tỉnh, thành phố"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="agencies", limit_choices_to={"is_current": True},
+        "geo.Province",
+        verbose_name=_("tỉnh, thành phố"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agencies",
+        limit_choices_to={"is_current": True},
     )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
@@ -59,8 +68,9 @@ class Agency(Audited):
         if self.parent_id == self.pk and self.pk is not None:
             raise ValueError("An agency cannot be its own parent.")
         super().save(*args, **kwargs)
-        new_path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
-        if self.parent_id and f"/{self.pk}/" in self.parent.path:
+        parent_path = self.parent.path if self.parent is not None else "/"
+        new_path = parent_path + f"{self.pk}/"
+        if self.parent is not None and f"/{self.pk}/" in parent_path:
             raise ValueError("An agency cannot sit below itself.")
         if new_path != self.path:
             old = self.path
@@ -94,7 +104,9 @@ class Agency(Audited):
 class ContactPoint(Audited):
     """A duty desk or liaison of an agency (by function: the office answers, not a private person)."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("đơn vị"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("đơn vị")
+    )
     function = models.CharField(_("bộ phận, chức danh"), max_length=150)
     phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
     radio_channel = models.CharField(_("kênh vô tuyến"), max_length=40, blank=True)

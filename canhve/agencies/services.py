@@ -12,8 +12,17 @@ from .models import Agency, AgencyKind
 
 
 def create_agency(
-    *, acting_user: Any, code: str, name: str, kind: str, parent_code: str | None = None,
-    province_code: str | None = None, short_name: str = "", phone: str = "", email: str = "", address: str = "",
+    *,
+    acting_user: Any,
+    code: str,
+    name: str,
+    kind: str,
+    parent_code: str | None = None,
+    province_code: str | None = None,
+    short_name: str = "",
+    phone: str = "",
+    email: str = "",
+    address: str = "",
 ) -> Agency:
     errors: dict[str, str] = {}
     parent = None
@@ -21,7 +30,10 @@ def create_agency(
         parent = Agency.objects.filter(code=parent_code).first()
         if parent is None:
             errors["parent_code"] = f"Không có đơn vị mã “{parent_code}”."
-    if acting_user.role_over(parent.pk if parent else None) < Role.ADMINISTRATOR and not acting_user.is_superuser:
+    if (
+        acting_user.role_over(parent.pk if parent else None) < Role.ADMINISTRATOR
+        and not acting_user.is_superuser
+    ):
         raise PermissionDenied("Chỉ quản trị viên của đơn vị cấp trên được thêm đơn vị.")
     if kind not in AgencyKind.values:
         errors["kind"] = f"Loại đơn vị không hợp lệ: “{kind}”."
@@ -33,8 +45,15 @@ def create_agency(
         raise ValidationError({field: [message] for field, message in errors.items()})
     with transaction.atomic():
         agency = Agency(
-            code=code, name=name, kind=kind, parent=parent, province_id=province_code or None,
-            short_name=short_name, phone=phone, email=email, address=address,
+            code=code,
+            name=name,
+            kind=kind,
+            parent=parent,
+            province_id=province_code or None,
+            short_name=short_name,
+            phone=phone,
+            email=email,
+            address=address,
         )
         agency.full_clean()
         agency.save()

@@ -22,8 +22,8 @@ def record_read(obj: Secured, *, action: str = AuditAction.READ, note: str = "")
 def get_visible_or_404(queryset: models.QuerySet[S] | type[S], user: Any, **lookup: Any) -> S:
     """The record if `user` may see it (and the read audited when secret); otherwise 404, never 403,
     so a record above someone's clearance does not even reveal that it exists."""
-    qs = queryset.objects.all() if isinstance(queryset, type) else queryset
-    obj = qs.visible_to(user).filter(**lookup).first()  # type: ignore[attr-defined]
+    qs: Any = queryset.objects.all() if isinstance(queryset, type) else queryset
+    obj = qs.visible_to(user).filter(**lookup).first()
     if obj is None:
         raise Http404("Không tìm thấy hoặc không có quyền xem.")
     record_read(obj)

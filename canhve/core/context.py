@@ -20,7 +20,7 @@ class Actor:
     via: str = "system"  # web, api, cli, job, system
 
 
-_current: ContextVar[Actor] = ContextVar("canhve_actor", default=Actor())
+_current: ContextVar[Actor] = ContextVar("canhve_actor", default=Actor())  # noqa: B039 - Actor is frozen
 
 
 def current_actor() -> Actor:

@@ -60,21 +60,64 @@ class DemoUser:
 
 
 USERS = [
-    DemoUser("quantri", "Nguyễn Quản Trị", "Thượng tá", "Quản trị hệ thống", Secrecy.TUYET_MAT,
-             (("BCA", Role.ADMINISTRATOR),), is_auditor=True, is_superuser=True),
-    DemoUser("k01.chihuy", "Trần Văn Chỉ", "Đại tá", "Phó Tư lệnh", Secrecy.TUYET_MAT, (("K01", Role.COMMANDER),)),
-    DemoUser("k01.kehoach", "Lê Thị Hoạch", "Trung tá", "Trưởng phòng Tham mưu", Secrecy.TOI_MAT,
-             (("K01-TM", Role.PLANNER),)),
-    DemoUser("k01.canbo", "Phạm Văn Bộ", "Đại úy", "Cán bộ bảo vệ tiếp cận", Secrecy.MAT,
-             (("K01-BVTC", Role.OFFICER),)),
-    DemoUser("k01.kiemtra", "Hoàng Thị Kiểm", "Thượng tá", "Thanh tra", Secrecy.TUYET_MAT,
-             (("K01", Role.VIEWER),), is_auditor=True),
-    DemoUser("hn.kehoach", "Đỗ Văn Hà", "Trung tá", "Phó Trưởng phòng Cảnh vệ", Secrecy.TOI_MAT,
-             (("CAHN", Role.PLANNER),)),
-    DemoUser("th.lienlac", "Vũ Thị Thanh", "Thiếu tá", "Cán bộ liên lạc", Secrecy.MAT, (("CATH", Role.OFFICER),)),
+    DemoUser(
+        "quantri",
+        "Nguyễn Quản Trị",
+        "Thượng tá",
+        "Quản trị hệ thống",
+        Secrecy.TUYET_MAT,
+        (("BCA", Role.ADMINISTRATOR),),
+        is_auditor=True,
+        is_superuser=True,
+    ),
+    DemoUser(
+        "k01.chihuy", "Trần Văn Chỉ", "Đại tá", "Phó Tư lệnh", Secrecy.TUYET_MAT, (("K01", Role.COMMANDER),)
+    ),
+    DemoUser(
+        "k01.kehoach",
+        "Lê Thị Hoạch",
+        "Trung tá",
+        "Trưởng phòng Tham mưu",
+        Secrecy.TOI_MAT,
+        (("K01-TM", Role.PLANNER),),
+    ),
+    DemoUser(
+        "k01.canbo",
+        "Phạm Văn Bộ",
+        "Đại úy",
+        "Cán bộ bảo vệ tiếp cận",
+        Secrecy.MAT,
+        (("K01-BVTC", Role.OFFICER),),
+    ),
+    DemoUser(
+        "k01.kiemtra",
+        "Hoàng Thị Kiểm",
+        "Thượng tá",
+        "Thanh tra",
+        Secrecy.TUYET_MAT,
+        (("K01", Role.VIEWER),),
+        is_auditor=True,
+    ),
+    DemoUser(
+        "hn.kehoach",
+        "Đỗ Văn Hà",
+        "Trung tá",
+        "Phó Trưởng phòng Cảnh vệ",
+        Secrecy.TOI_MAT,
+        (("CAHN", Role.PLANNER),),
+    ),
+    DemoUser(
+        "th.lienlac", "Vũ Thị Thanh", "Thiếu tá", "Cán bộ liên lạc", Secrecy.MAT, (("CATH", Role.OFFICER),)
+    ),
     DemoUser("ct.canbo", "Ngô Văn Cần", "Thiếu tá", "Cán bộ", Secrecy.TOI_MAT, (("CACT", Role.OFFICER),)),
-    DemoUser("cb.kythuat", "Bùi Văn Binh", "Thiếu tá", "Trưởng đội rà phá bom mìn", Secrecy.MAT,
-             (("BCCB", Role.OFFICER),)),
+    DemoUser(
+        "cb.kythuat",
+        "Bùi Văn Binh",
+        "Thiếu tá",
+        "Trưởng đội rà phá bom mìn",
+        Secrecy.MAT,
+        (("BCCB", Role.OFFICER),),
+    ),
 ]
 
 
@@ -134,10 +177,12 @@ def seed_all(stdout: Any = None) -> dict[str, Any]:
     rows = []
     for spec in USERS:
         agencies = ", ".join(f"{code} ({Role(role).label})" for code, role in spec.memberships)
-        rows.append({
-            "username": spec.username,
-            "role": str(Role(max(r for _, r in spec.memberships)).label),
-            "clearance": str(Secrecy(spec.clearance).label),
-            "agencies": agencies + (" · kiểm tra viên" if spec.is_auditor else ""),
-        })
+        rows.append(
+            {
+                "username": spec.username,
+                "role": str(Role(max(r for _, r in spec.memberships)).label),
+                "clearance": str(Secrecy(spec.clearance).label),
+                "agencies": agencies + (" · kiểm tra viên" if spec.is_auditor else ""),
+            }
+        )
     return {"password": DEMO_PASSWORD, "users": rows}

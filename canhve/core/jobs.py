@@ -12,7 +12,6 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from .context import acting_as
@@ -60,7 +59,9 @@ def run(job: Job) -> Job:
     try:
         if handler is None:
             raise LookupError(f"No handler for job kind {job.kind!r}")
-        with acting_as(job.created_by, via="job"), transaction.atomic():
+        # No transaction around the handler: its progress updates must be visible to the polling page
+        # while it runs. Each handler stores its result in its own transaction.
+        with acting_as(job.created_by, via="job"):
             result = handler(job, progress) or {}
         Job.objects.filter(pk=job.pk).update(
             status=JobStatus.DONE, progress=100, result=result, finished_at=timezone.now()
@@ -68,7 +69,9 @@ def run(job: Job) -> Job:
     except Exception as exc:
         log.exception("job %s failed", job.pk)
         Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, message=str(exc)[:255], finished_at=timezone.now(),
+            status=JobStatus.FAILED,
+            message=str(exc)[:255],
+            finished_at=timezone.now(),
             result={"error": str(exc), "trace": traceback.format_exc()[-4000:]},
         )
     job.refresh_from_db()

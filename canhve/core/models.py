@@ -54,8 +54,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     actor_name = models.CharField(_("tên người thực hiện"), max_length=150, blank=True)
     via = models.CharField(_("kênh"), max_length=12, default="system")
@@ -145,7 +149,7 @@ class Audited(models.Model):
         abstract = True
 
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:  # type: ignore[override]
         instance = super().from_db(db, field_names, values)
         instance._audit_snapshot = instance._audit_values()
         return instance
@@ -179,7 +183,9 @@ class Audited(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         with transaction.atomic():
             write_audit(
-                action=AuditAction.DELETE, obj=self, changes={k: [v, None] for k, v in self._audit_values().items()}
+                action=AuditAction.DELETE,
+                obj=self,
+                changes={k: [v, None] for k, v in self._audit_values().items()},
             )
             return super().delete(*args, **kwargs)
 
@@ -192,11 +198,15 @@ class Secured(Audited):
     )
     secrecy = models.PositiveSmallIntegerField(_("độ mật"), choices=Secrecy.choices, default=Secrecy.MAT)
     shared_with_agencies = models.ManyToManyField(
-        "agencies.Agency", verbose_name=_("chia sẻ với đơn vị"), blank=True,
+        "agencies.Agency",
+        verbose_name=_("chia sẻ với đơn vị"),
+        blank=True,
         related_name="shared_%(app_label)s_%(class)s",
     )
     shared_with_users = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("chia sẻ với người dùng"), blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chia sẻ với người dùng"),
+        blank=True,
         related_name="shared_%(app_label)s_%(class)s",
     )
 
@@ -228,7 +238,9 @@ class Job(models.Model):
 
     kind = models.CharField(max_length=64)
     params = models.JSONField(default=dict)
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
+    )
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(max_length=255, blank=True)
     result = models.JSONField(default=dict, blank=True)

@@ -50,7 +50,9 @@ class World:
 
 def build_world() -> World:
     def agency(code: str, kind: str, parent: Agency | None = None, province: str | None = None) -> Agency:
-        return Agency.objects.create(code=code, name=f"Đơn vị {code}", kind=kind, parent=parent, province_id=province)
+        return Agency.objects.create(
+            code=code, name=f"Đơn vị {code}", kind=kind, parent=parent, province_id=province
+        )
 
     bca = agency("BCA", AgencyKind.MINISTRY)
     k01 = agency("K01", AgencyKind.GUARD_COMMAND, bca)
@@ -66,7 +68,8 @@ def build_world() -> World:
     }
 
     def user(name: str, clearance: int, code: str, role: int, **extra: Any) -> User:
-        u = User.objects.create_user(username=name, password="x-test-pass-1234", clearance=clearance, **extra)
+        password = "x-test-pass-1234"  # noqa: S105 - throwaway test accounts
+        u = User.objects.create_user(username=name, password=password, clearance=clearance, **extra)
         Membership.objects.create(user=u, agency=agencies[code], role=role)
         return u
 
@@ -102,7 +105,9 @@ def check_matrix(world: Any, cases: list[UrlCase]) -> None:
             payload = case.data(world) if case.data else {}
             response = getattr(client, case.method)(url, payload)
             if response.status_code != status:
-                failures.append(f"{case.name} {url} as {persona}: expected {status}, got {response.status_code}")
+                failures.append(
+                    f"{case.name} {url} as {persona}: expected {status}, got {response.status_code}"
+                )
     assert not failures, "\n".join(failures)
 
 

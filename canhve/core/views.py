@@ -39,7 +39,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     qs = audit_queryset_for(request.user)
     if qs is None:
-        return render(request, "core/forbidden.html", {"reason": _("Chỉ kiểm tra viên được xem nhật ký.")}, status=403)
+        return render(
+            request, "core/forbidden.html", {"reason": _("Chỉ kiểm tra viên được xem nhật ký.")}, status=403
+        )
     filterset = AuditFilterSet(request.GET, queryset=qs.select_related("actor"))
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     template = "core/_audit_rows.html" if request.headers.get("HX-Request") else "core/audit_log.html"

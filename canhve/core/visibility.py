@@ -30,8 +30,10 @@ class SecuredQuerySet(models.QuerySet[M]):
         users_through = model.shared_with_users.through  # type: ignore[attr-defined]
         own_field = f"{model._meta.model_name}_id"
         member_ids = user.member_agency_ids()
-        scope = Q(owner_agency_id__in=user.governed_agency_ids())
-        scope |= Exists(agencies_through.objects.filter(**{own_field: OuterRef("pk")}, agency_id__in=member_ids))
+        scope: Any = Q(owner_agency_id__in=user.governed_agency_ids())
+        scope |= Exists(
+            agencies_through.objects.filter(**{own_field: OuterRef("pk")}, agency_id__in=member_ids)
+        )
         scope |= Exists(users_through.objects.filter(**{own_field: OuterRef("pk")}, user_id=user.pk))
         return qs.filter(scope)
 

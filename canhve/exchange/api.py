@@ -68,8 +68,12 @@ def post_item(request: HttpRequest, payload: ItemIn) -> tuple[int, InformationIt
         field = "owner_agency_code" if payload.owner_agency_code in unknown else "recipient_agency_codes"
         raise ValidationError({field: [f"Không có đơn vị mã: {', '.join(unknown)}."]})
     item = share_information(
-        acting_user=request.user, owner_agency=agencies[payload.owner_agency_code], title=payload.title,
-        body=payload.body, kind=payload.kind, secrecy=payload.secrecy,
+        acting_user=request.user,
+        owner_agency=agencies[payload.owner_agency_code],
+        title=payload.title,
+        body=payload.body,
+        kind=payload.kind,
+        secrecy=payload.secrecy,
         recipient_agencies=[agencies[c] for c in payload.recipient_agency_codes],
     )
     return 201, item

@@ -21,21 +21,49 @@ class ExchangeConfig(AppConfig):
         from .models import InformationItem, InformationKind
 
         items = [
-            ("K01-TM", "Đề nghị khảo sát tuyến đường phục vụ đoàn công tác (diễn tập)", InformationKind.REQUEST, 1,
-             ["CATH"], "Đề nghị Công an tỉnh phối hợp khảo sát tuyến đường và điểm dừng nghỉ (dữ liệu giả định)."),
-            ("K01-TM", "Kế hoạch phối hợp bảo vệ hội nghị (giả định)", InformationKind.NOTICE, 2, ["CAHN"],
-             "Thông tin giả định phục vụ trình diễn hệ thống."),
-            ("K01", "Đánh giá tình hình chung (giả định)", InformationKind.SITUATION, 3, [],
-             "Nội dung Tuyệt mật giả định: chỉ chỉ huy K01 được xem."),
-            ("CACT", "Thông báo lịch trực của Công an thành phố Cần Thơ", InformationKind.NOTICE, 0, [],
-             "Lịch trực giả định."),
+            (
+                "K01-TM",
+                "Đề nghị khảo sát tuyến đường phục vụ đoàn công tác (diễn tập)",
+                InformationKind.REQUEST,
+                1,
+                ["CATH"],
+                "Đề nghị Công an tỉnh phối hợp khảo sát tuyến đường và điểm dừng nghỉ (dữ liệu giả định).",
+            ),
+            (
+                "K01-TM",
+                "Kế hoạch phối hợp bảo vệ hội nghị (giả định)",
+                InformationKind.NOTICE,
+                2,
+                ["CAHN"],
+                "Thông tin giả định phục vụ trình diễn hệ thống.",
+            ),
+            (
+                "K01",
+                "Đánh giá tình hình chung (giả định)",
+                InformationKind.SITUATION,
+                3,
+                [],
+                "Nội dung Tuyệt mật giả định: chỉ chỉ huy K01 được xem.",
+            ),
+            (
+                "CACT",
+                "Thông báo lịch trực của Công an thành phố Cần Thơ",
+                InformationKind.NOTICE,
+                0,
+                [],
+                "Lịch trực giả định.",
+            ),
         ]
         author = ctx.users["k01.kehoach"]
         for owner, title, kind, secrecy, recipients, body in items:
             item = InformationItem.objects.filter(title=title).first()
             if item is None:
                 item = InformationItem.objects.create(
-                    owner_agency=ctx.agencies[owner], title=title, kind=kind, secrecy=secrecy, body=body,
+                    owner_agency=ctx.agencies[owner],
+                    title=title,
+                    kind=kind,
+                    secrecy=secrecy,
+                    body=body,
                     author=ctx.users["ct.canbo"] if owner == "CACT" else author,
                 )
                 item.shared_with_agencies.set([ctx.agencies[c] for c in recipients])

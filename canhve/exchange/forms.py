@@ -12,7 +12,9 @@ from .models import InformationItem
 class InformationItemForm(forms.ModelForm):
     owner_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Đơn vị gửi"))
     recipient_agencies = forms.ModelMultipleChoiceField(
-        queryset=Agency.objects.all(), required=False, label=_("Gửi tới đơn vị"),
+        queryset=Agency.objects.all(),
+        required=False,
+        label=_("Gửi tới đơn vị"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
@@ -22,8 +24,10 @@ class InformationItemForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["owner_agency"].queryset = Agency.objects.filter(pk__in=user.member_agency_ids())
+        owner_field: Any = self.fields["owner_agency"]
+        owner_field.queryset = Agency.objects.filter(pk__in=user.member_agency_ids())
         self.fields["secrecy"] = forms.TypedChoiceField(
-            label=_("Độ mật"), coerce=int,
+            label=_("Độ mật"),
+            coerce=int,
             choices=[(v, label) for v, label in Secrecy.choices if v <= user.clearance],
         )

@@ -17,7 +17,9 @@ class InformationItem(Secured):
     need-to-know basis (quy chế phối hợp, information exchange). Recipients are its compartment."""
 
     title = models.CharField(_("tiêu đề"), max_length=200)
-    kind = models.CharField(_("loại"), max_length=12, choices=InformationKind.choices, default=InformationKind.NOTICE)
+    kind = models.CharField(
+        _("loại"), max_length=12, choices=InformationKind.choices, default=InformationKind.NOTICE
+    )
     body = models.TextField(_("nội dung"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người gửi"), on_delete=models.PROTECT, related_name="+"

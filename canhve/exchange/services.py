@@ -13,7 +13,13 @@ from .models import InformationItem
 
 
 def share_information(
-    *, acting_user: Any, owner_agency: Agency, title: str, body: str, kind: str, secrecy: int,
+    *,
+    acting_user: Any,
+    owner_agency: Agency,
+    title: str,
+    body: str,
+    kind: str,
+    secrecy: int,
     recipient_agencies: Sequence[Agency] = (),
 ) -> InformationItem:
     """Send an item to partner agencies. The sender needs officer rights in the owning agency and a

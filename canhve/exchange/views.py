@@ -22,8 +22,12 @@ def item_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_visible_or_404(InformationItem.objects.select_related("owner_agency", "author"), request.user, pk=pk)
-    return render(request, "exchange/detail.html", {"item": item, "recipients": item.shared_with_agencies.all()})
+    item = get_visible_or_404(
+        InformationItem.objects.select_related("owner_agency", "author"), request.user, pk=pk
+    )
+    return render(
+        request, "exchange/detail.html", {"item": item, "recipients": item.shared_with_agencies.all()}
+    )
 
 
 @login_required
@@ -33,8 +37,13 @@ def item_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             item = share_information(
-                acting_user=request.user, owner_agency=data["owner_agency"], title=data["title"], body=data["body"],
-                kind=data["kind"], secrecy=data["secrecy"], recipient_agencies=list(data["recipient_agencies"]),
+                acting_user=request.user,
+                owner_agency=data["owner_agency"],
+                title=data["title"],
+                body=data["body"],
+                kind=data["kind"],
+                secrecy=data["secrecy"],
+                recipient_agencies=list(data["recipient_agencies"]),
             )
         except PermissionDenied as exc:
             form.add_error("owner_agency", str(exc))

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -75,31 +77,43 @@ def get_ward(request: HttpRequest, code: str) -> Ward:
     return get_object_or_404(Ward.objects.defer("geometry"), code=code)
 
 
-@router.get("/legacy/{level}/{code}", response=LegacyOut, summary="A pre-2025 unit and the 2025 unit it became")
-def get_legacy(request: HttpRequest, level: str, code: str) -> LegacyOut:
+@router.get(
+    "/legacy/{level}/{code}", response=LegacyOut, summary="A pre-2025 unit and the 2025 unit it became"
+)
+def get_legacy(request: HttpRequest, level: str, code: str) -> Any:
     if level == "province":
         province = get_object_or_404(LegacyProvince.objects.select_related("successor"), code=code)
-        return LegacyOut(level=level, code=code, name=province.name, successor_province=province.successor)
+        return {"level": level, "code": code, "name": province.name, "successor_province": province.successor}
     if level == "district":
         district = get_object_or_404(LegacyDistrict.objects.select_related("province__successor"), code=code)
-        return LegacyOut(level=level, code=code, name=district.name, successor_province=district.successor_province)
+        return {
+            "level": level,
+            "code": code,
+            "name": district.name,
+            "successor_province": district.successor_province,
+        }
     if level == "ward":
         ward = get_object_or_404(
             LegacyWard.objects.select_related("district__province__successor", "successor"), code=code
         )
-        return LegacyOut(
-            level=level, code=code, name=ward.name, successor_province=ward.district.successor_province,
-            successor_ward=ward.successor,
-        )
+        return {
+            "level": level,
+            "code": code,
+            "name": ward.name,
+            "successor_province": ward.district.successor_province,
+            "successor_ward": ward.successor,
+        }
     raise HttpError(422, "level phải là province, district hoặc ward.")
 
 
 @router.get("/locate", response=LocateOut, summary="The 2025 province (and ward) holding a coordinate")
-def locate_point(request: HttpRequest, lat: str, lon: str) -> LocateOut:
+def locate_point(request: HttpRequest, lat: str, lon: str) -> Any:
     try:
         found = locate(lat, lon)
     except CoordinateError as exc:
         raise HttpError(422, str(exc)) from exc
-    province = Province.objects.defer("geometry", "geometry_simplified").filter(code=found.province_code).first()
+    province = (
+        Province.objects.defer("geometry", "geometry_simplified").filter(code=found.province_code).first()
+    )
     ward = Ward.objects.defer("geometry").filter(code=found.ward_code).first() if found.ward_code else None
-    return LocateOut(lat=float(lat), lon=float(lon), province=province, ward=ward)
+    return {"lat": float(lat), "lon": float(lon), "province": province, "ward": ward}

@@ -67,16 +67,20 @@ def _province_index() -> _Index:
     with _lock:
         if _provinces is None:
             rows = Province.objects.exclude(geometry=None).values_list("code", "geometry")
-            _provinces = _Index([(c, g) for c, g in rows])
+            _provinces = _Index([(c, g) for c, g in rows if g is not None])
         return _provinces
 
 
 def _ward_index(province_code: str) -> _Index | None:
     with _lock:
         if province_code not in _wards:
-            rows = list(
-                Ward.objects.filter(province_id=province_code).exclude(geometry=None).values_list("code", "geometry")
-            )
+            rows = [
+                (code, geometry)
+                for code, geometry in Ward.objects.filter(province_id=province_code).values_list(
+                    "code", "geometry"
+                )
+                if geometry is not None
+            ]
             _wards[province_code] = _Index(rows) if rows else None
         return _wards[province_code]
 

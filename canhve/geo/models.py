@@ -101,7 +101,11 @@ class LegacyWard(models.Model):
     name = models.CharField(_("tên"), max_length=120)
     district = models.ForeignKey(LegacyDistrict, on_delete=models.PROTECT, related_name="wards")
     successor = models.ForeignKey(
-        Ward, verbose_name=_("thuộc xã, phường mới"), null=True, blank=True, on_delete=models.PROTECT,
+        Ward,
+        verbose_name=_("thuộc xã, phường mới"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="predecessors",
     )
     centroid_lat = models.FloatField(null=True, blank=True)

@@ -90,8 +90,18 @@ def _load_provinces(admin: Path, units: list[dict[str, Any]], db: sqlite3.Connec
     return _upsert(
         Province,
         rows,
-        ["name", "full_name", "name_en", "kind", "area_km2", "centroid_lat", "centroid_lon", "geometry",
-         "geometry_simplified", "is_current"],
+        [
+            "name",
+            "full_name",
+            "name_en",
+            "kind",
+            "area_km2",
+            "centroid_lat",
+            "centroid_lon",
+            "geometry",
+            "geometry_simplified",
+            "is_current",
+        ],
     )
 
 
@@ -124,19 +134,30 @@ def _load_wards(admin: Path, units: list[dict[str, Any]], db: sqlite3.Connection
                 )
             )
     return _upsert(
-        Ward, rows, ["province", "name", "full_name", "name_en", "kind", "area_km2", "centroid_lat", "centroid_lon",
-                     "geometry"]
+        Ward,
+        rows,
+        [
+            "province",
+            "name",
+            "full_name",
+            "name_en",
+            "kind",
+            "area_km2",
+            "centroid_lat",
+            "centroid_lon",
+            "geometry",
+        ],
     )
 
 
 def _load_legacy(db: sqlite3.Connection, converter: dict[str, Any]) -> dict[str, int]:
-    new_province_code = dict(db.execute("select distinct provinceKey, provinceCode from admin_units").fetchall())
+    new_province_code = dict(
+        db.execute("select distinct provinceKey, provinceCode from admin_units").fetchall()
+    )
     new_ward_code = {
         (p, w): code for p, w, code in db.execute("select provinceKey, wardKey, wardCode from admin_units")
     }
-    old_to_new_province = {
-        old: new for new, olds in converter["DICT_PROVINCE"].items() for old in olds
-    }
+    old_to_new_province = {old: new for new, olds in converter["DICT_PROVINCE"].items() for old in olds}
     old_ward_to_new: dict[str, str] = {}
     for new_prov, wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
         for new_ward, olds in wards.items():
@@ -149,33 +170,44 @@ def _load_legacy(db: sqlite3.Connection, converter: dict[str, Any]) -> dict[str,
                 old_ward_to_new[old] = new_ward_code.get((new_prov, default["newWardKey"]), "")
 
     legacy = db.execute(
-        "select province, provinceCode, provinceKey, provinceLat, provinceLon, district, districtCode, districtKey,"
-        " districtLat, districtLon, districtBounds, ward, wardCode, wardKey, wardLat, wardLon from admin_units_legacy"
+        "select province, provinceCode, provinceKey, provinceLat, provinceLon,"
+        " district, districtCode, districtKey, districtLat, districtLon, districtBounds,"
+        " ward, wardCode, wardKey, wardLat, wardLon from admin_units_legacy"
     ).fetchall()
     provinces: dict[str, LegacyProvince] = {}
     districts: dict[str, LegacyDistrict] = {}
-    wards: list[LegacyWard] = []
+    legacy_wards: list[LegacyWard] = []
     known_wards = set(Ward.objects.values_list("code", flat=True))
     for r in legacy:
         if r["provinceCode"] not in provinces:
             successor = new_province_code[old_to_new_province[r["provinceKey"]]]
             provinces[r["provinceCode"]] = LegacyProvince(
-                code=r["provinceCode"], name=r["province"], successor_id=successor,
-                centroid_lat=r["provinceLat"], centroid_lon=r["provinceLon"],
+                code=r["provinceCode"],
+                name=r["province"],
+                successor_id=successor,
+                centroid_lat=r["provinceLat"],
+                centroid_lon=r["provinceLon"],
             )
         if r["districtCode"] not in districts:
             districts[r["districtCode"]] = LegacyDistrict(
-                code=r["districtCode"], name=r["district"], province_id=r["provinceCode"],
-                centroid_lat=r["districtLat"], centroid_lon=r["districtLon"], bbox=_bbox(r["districtBounds"]),
+                code=r["districtCode"],
+                name=r["district"],
+                province_id=r["provinceCode"],
+                centroid_lat=r["districtLat"],
+                centroid_lon=r["districtLon"],
+                bbox=_bbox(r["districtBounds"]),
             )
         if not r["wardCode"]:
             continue  # island districts (Hoàng Sa, Bạch Long Vĩ…) had no commune level
         new_ward = old_ward_to_new.get(f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey']}") or None
-        wards.append(
+        legacy_wards.append(
             LegacyWard(
-                code=r["wardCode"], name=r["ward"], district_id=r["districtCode"],
+                code=r["wardCode"],
+                name=r["ward"],
+                district_id=r["districtCode"],
                 successor_id=new_ward if new_ward in known_wards else None,
-                centroid_lat=r["wardLat"], centroid_lon=r["wardLon"],
+                centroid_lat=r["wardLat"],
+                centroid_lon=r["wardLon"],
             )
         )
     return {
@@ -185,5 +217,7 @@ def _load_legacy(db: sqlite3.Connection, converter: dict[str, Any]) -> dict[str,
         "legacy_districts": _upsert(
             LegacyDistrict, districts.values(), ["name", "province", "centroid_lat", "centroid_lon", "bbox"]
         ),
-        "legacy_wards": _upsert(LegacyWard, wards, ["name", "district", "successor", "centroid_lat", "centroid_lon"]),
+        "legacy_wards": _upsert(
+            LegacyWard, legacy_wards, ["name", "district", "successor", "centroid_lat", "centroid_lon"]
+        ),
     }

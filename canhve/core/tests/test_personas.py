@@ -19,7 +19,11 @@ def full_world(world):
     )
     world.shared_item.shared_with_agencies.add(world.agencies["CATH"])
     world.secret_item = InformationItem.objects.create(
-        owner_agency=world.agencies["K01-TM"], title="secret", body="b", secrecy=Secrecy.TOI_MAT, author=officer
+        owner_agency=world.agencies["K01-TM"],
+        title="secret",
+        body="b",
+        secrecy=Secrecy.TOI_MAT,
+        author=officer,
     )
     return world
 

@@ -10,6 +10,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = seed_all(stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo accounts (password for all: %s)" % accounts["password"]))
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {accounts['password']})"))
         for row in accounts["users"]:
-            self.stdout.write(f"  {row['username']:<14} {row['role']:<16} {row['clearance']:<10} {row['agencies']}")
+            self.stdout.write(
+                f"  {row['username']:<14} {row['role']:<16} {row['clearance']:<10} {row['agencies']}"
+            )

@@ -1,5 +1,7 @@
 import os
 import sys
+import threading
+import time
 from typing import Any
 
 from django.core.management import call_command
@@ -20,8 +22,34 @@ class Command(BaseCommand):
             gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
             os.execv(  # noqa: S606 - replaces this process with gunicorn, arguments are ours
                 gunicorn,
-                [gunicorn, "canhve.wsgi:application", "--bind", bind, "--workers", str(options["workers"]),
-                 "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")],
+                [
+                    gunicorn,
+                    "canhve.wsgi:application",
+                    "--bind",
+                    bind,
+                    "--workers",
+                    str(options["workers"]),
+                    "--access-logfile",
+                    "-",
+                    "--forwarded-allow-ips",
+                    os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+                ],
             )
+        # The demo runs background jobs in a thread of the same process; production runs `canhve worker`.
+        threading.Thread(target=_work_forever, name="canhve-worker", daemon=True).start()
         self.stdout.write(f"canhve: http://{bind}/  (Ctrl+C to stop)")
         call_command("runserver", bind, use_reloader=False)
+
+
+def _work_forever() -> None:
+    from django.db import close_old_connections
+
+    from canhve.core.jobs import run_pending
+
+    while True:
+        try:
+            ran = run_pending()
+        finally:
+            close_old_connections()
+        if not ran:
+            time.sleep(1.0)

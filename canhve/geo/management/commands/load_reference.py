@@ -6,7 +6,9 @@ from canhve.geo.reference import load_reference
 
 
 class Command(BaseCommand):
-    help = "Load administrative units (2025 and legacy, with the old → new mapping) from data/admin. Idempotent."
+    help = (
+        "Load administrative units (2025 and legacy, with the old → new mapping) from data/admin. Idempotent."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = load_reference()
