@@ -24,3 +24,15 @@ class AuditContextMiddleware:
         via = "api" if request.path.startswith("/api/") else "web"
         with acting_as(user, ip=client_ip(request), via=via):
             return self.get_response(request)
+
+
+class VietnameseByDefaultMiddleware:
+    """The UI is Vietnamese unless the user picks English with the switch (a cookie): a browser's
+    Accept-Language alone does not change it, so every officer sees the same screens by default."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
