@@ -1,12 +1,15 @@
 import pytest
-from django.core.management import call_command
+
+from canhve.geo.reference import load_reference
 
 
 @pytest.fixture(scope="module")
 def reference(django_db_setup, django_db_blocker):
     """The shipped administrative units, loaded once per module (they are read-only in these tests)."""
+    # Only the geo units: this data is committed outside the test transactions, so other apps' reference
+    # rows loaded here would leak into their own tests.
     with django_db_blocker.unblock():
-        call_command("load_reference")
+        load_reference()
     yield
     with django_db_blocker.unblock():
         from canhve.geo.models import LegacyDistrict, LegacyProvince, LegacyWard, Province, Ward

@@ -32,8 +32,8 @@ def staffing_world(world):
     mobilisation requests to CATH. The roster is solved once."""
     w = world
     officer = w.users["k01_officer"]
-    w.guard = Skill.objects.create(code="guard", name="Canh gác")
-    w.eod = Skill.objects.create(code="eod", name="EOD")
+    w.guard, _ = Skill.objects.get_or_create(code="guard", defaults={"name": "Canh gác"})
+    w.eod, _ = Skill.objects.get_or_create(code="eod", defaults={"name": "EOD"})
     tm, cath = w.agencies["K01-TM"], w.agencies["CATH"]
     w.people = [make_person(tm, f"TM-{i}", skills=[w.guard]) for i in range(6)]
     w.person = w.people[0]
