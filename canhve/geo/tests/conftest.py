@@ -1,5 +1,6 @@
 import pytest
 
+from canhve.geo import lookup
 from canhve.geo.reference import load_reference
 
 
@@ -16,3 +17,4 @@ def reference(django_db_setup, django_db_blocker):
 
         for model in (LegacyWard, LegacyDistrict, LegacyProvince, Ward, Province):
             model.objects.all().delete()
+    lookup.reset()  # the process-wide polygon index must not outlive the rows it was built from
