@@ -18,6 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	$(BIN)/python -m canhve.i18n_build
 	$(BIN)/canhve migrate --noinput
 	$(BIN)/canhve load-reference
 	$(BIN)/canhve seed-demo
@@ -37,6 +38,7 @@ check: $(STAMP)
 	$(BIN)/canhve makemigrations --check --dry-run
 
 pytest: $(STAMP)
+	$(BIN)/python -m canhve.i18n_build
 	$(BIN)/pytest -n 2
 
 test: lint typecheck check pytest
