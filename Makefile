@@ -3,6 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= canhve.settings
@@ -17,6 +18,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m canhve.i18n_build
 	touch $(STAMP)
 
+# Test tools (pytest, Playwright, schemathesis, locust, mypy…) only for `make test`, not for the demo.
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	$(BIN)/python -m pip install -q -r requirements-dev.lock
+	touch $(DEV_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/python -m canhve.i18n_build
 	$(BIN)/canhve migrate --noinput
@@ -25,19 +31,19 @@ demo: $(STAMP)
 	$(BIN)/canhve collectstatic --noinput -v 0
 	$(BIN)/canhve serve --host $(HOST) --port $(PORT)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check canhve benchmarks
 	$(BIN)/ruff format --check canhve benchmarks
 	$(BIN)/lint-imports
 
-typecheck: $(STAMP)
+typecheck: $(DEV_STAMP)
 	$(BIN)/mypy canhve
 
-check: $(STAMP)
+check: $(DEV_STAMP)
 	$(BIN)/canhve check
 	$(BIN)/canhve makemigrations --check --dry-run
 
-pytest: $(STAMP)
+pytest: $(DEV_STAMP)
 	$(BIN)/python -m canhve.i18n_build
 	$(BIN)/pytest -n 2
 
@@ -46,7 +52,7 @@ test: lint typecheck check pytest
 messages: $(STAMP)
 	$(BIN)/python -m canhve.i18n_build
 
-benchmarks: $(STAMP)
+benchmarks: $(DEV_STAMP)
 	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
