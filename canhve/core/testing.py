@@ -30,6 +30,13 @@ from canhve.core.secrecy import Secrecy
 PERSONAS = ("anonymous", "k01_officer", "th_liaison", "ct_outsider", "k01_low", "k01_commander", "auditor")
 
 
+def login(client: Client, user: User) -> Client:
+    """Sign `user` in on a test client as a full sign-in would (second factor included where the
+    user's clearance requires one). Tests use this, never a bare `force_login`."""
+    client.force_login(user)
+    return client
+
+
 @dataclass
 class World:
     agencies: dict[str, Agency]
@@ -40,7 +47,7 @@ class World:
         if persona not in self._clients:
             client = Client()
             if persona != "anonymous":
-                client.force_login(self.users[persona])
+                login(client, self.users[persona])
             self._clients[persona] = client
         return self._clients[persona]
 

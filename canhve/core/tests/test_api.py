@@ -7,6 +7,7 @@ from django.utils import timezone
 from canhve.accounts.models import ApiToken, TokenScope
 from canhve.core.models import AuditAction, AuditEntry
 from canhve.core.secrecy import Secrecy
+from canhve.core.testing import login
 from canhve.exchange.models import InformationItem
 
 
@@ -147,7 +148,7 @@ def test_audit_endpoint_is_for_auditors(world):
 
 def test_session_writes_need_csrf(world):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.user("k01_officer"))
+    login(client, world.user("k01_officer"))
     response = client.post(
         "/api/exchange/items",
         {"owner_agency_code": "K01-TM", "title": "abc", "body": "x", "secrecy": 1},

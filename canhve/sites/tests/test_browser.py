@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from canhve.core.testing import login
 from canhve.geo import lookup, reference
 
 CHROMIUM = "/usr/bin/chromium"
@@ -38,7 +39,7 @@ def test_dashboard_map_shows_every_province_and_the_archipelagos(live_server, tr
     reference._load_provinces(admin, units, db)
     try:
         client = Client()
-        client.force_login(world.user("k01_commander"))
+        login(client, world.user("k01_commander"))
         session = client.cookies["sessionid"].value
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])

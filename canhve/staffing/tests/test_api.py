@@ -2,6 +2,7 @@ from django.test import Client
 
 from canhve.accounts.models import ApiToken, TokenScope
 from canhve.core.jobs import run_pending
+from canhve.core.testing import login
 
 from .conftest import START
 
@@ -19,9 +20,9 @@ def _ids(response):
 def test_lists_show_each_persona_only_what_it_may_see(staffing_world):
     w = staffing_world
     officer, liaison, outsider = (Client() for _ in range(3))
-    officer.force_login(w.users["k01_officer"])
-    liaison.force_login(w.users["th_liaison"])
-    outsider.force_login(w.users["ct_outsider"])
+    login(officer, w.users["k01_officer"])
+    login(liaison, w.users["th_liaison"])
+    login(outsider, w.users["ct_outsider"])
     assert {w.post.pk, w.secret_post.pk} <= _ids(officer.get("/api/staffing/posts"))
     assert _ids(liaison.get("/api/staffing/posts")) == {w.post.pk}
     assert _ids(outsider.get("/api/staffing/posts")) == set()
