@@ -72,6 +72,13 @@ class AuditEntry(models.Model):
     secrecy = models.PositiveSmallIntegerField(_("độ mật"), choices=Secrecy.choices, default=Secrecy.NONE)
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    # The compartment of the record the row describes (or of its parent, for a child record), so the
+    # audit page applies the same visibility rule as the record itself.
+    shared_agency_ids = models.JSONField(_("chia sẻ với đơn vị"), default=list, blank=True)
+    shared_user_ids = models.JSONField(_("chia sẻ với người dùng"), default=list, blank=True)
+    # Tamper evidence: each row's hash covers its content and the previous row's hash.
+    prev_hash = models.CharField(max_length=64, blank=True)
+    row_hash = models.CharField(max_length=64, blank=True, db_index=True)
 
     objects = AuditQuerySet.as_manager()
 
