@@ -54,16 +54,23 @@ class ExchangeConfig(AppConfig):
                 "Lịch trực giả định.",
             ),
         ]
-        author = ctx.users["k01.kehoach"]
+
+        def author_for(secrecy: int) -> Any:
+            # The planner writes up to Tối mật; a Tuyệt mật item comes from the commander.
+            planner = ctx.users["k01.kehoach"]
+            return planner if secrecy <= planner.clearance else ctx.users["k01.chihuy"]
+
         for owner, title, kind, secrecy, recipients, body in items:
             item = InformationItem.objects.filter(title=title).first()
             if item is None:
-                item = InformationItem.objects.create(
+                item = InformationItem(
                     owner_agency=ctx.agencies[owner],
                     title=title,
                     kind=kind,
                     secrecy=secrecy,
                     body=body,
-                    author=ctx.users["ct.canbo"] if owner == "CACT" else author,
+                    author=ctx.users["ct.canbo"] if owner == "CACT" else author_for(secrecy),
                 )
+                item.full_clean()
+                item.save()
                 item.shared_with_agencies.set([ctx.agencies[c] for c in recipients])

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,3 +33,10 @@ class InformationItem(Secured):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        # Nobody writes above what they may read, whichever path creates the item (form, API, seeder).
+        if self.author_id and self.secrecy > self.author.clearance:
+            raise ValidationError(
+                {"secrecy": _("Người gửi không có mức tiếp cận đủ cho độ mật của thông tin.")}
+            )
