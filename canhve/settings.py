@@ -10,6 +10,7 @@ run behind one reverse proxy.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -96,6 +97,18 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
+# Lockout (docs/decisions/0101-login-hardening.md): 5 failures for one account (from anywhere) or from one
+# address (against any accounts) lock that account or address for 15 minutes; the right password is refused
+# meanwhile. The address is the one the audit trail records (client_ip, proxy-aware).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "canhve.core.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "canhve.accounts.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
 ROOT_URLCONF = "canhve.urls"
 WSGI_APPLICATION = "canhve.wsgi.application"
 ASGI_APPLICATION = "canhve.asgi.application"
@@ -179,7 +192,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
+# Idle timeout: a session dies after 30 minutes without a request. Every request saves the session, so its
+# expiry (kept server-side in the database, not only in the cookie) slides forward with each use.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -201,7 +217,8 @@ LOGGING = {
 }
 
 # Domain settings.
-CANHVE_API_TOKEN_DAYS = int(os.environ.get("CANHVE_API_TOKEN_DAYS", "90"))
+# At most 90 days whatever the environment asks (ApiToken.issue refuses longer too).
+CANHVE_API_TOKEN_DAYS = min(int(os.environ.get("CANHVE_API_TOKEN_DAYS", "90")), 90)
 CANHVE_ROAD_GRAPH = Path(
     os.environ.get("CANHVE_ROAD_GRAPH", DATA_DIR / "roads" / "hanoi_core_2026-04-11.osm.pbf")
 )

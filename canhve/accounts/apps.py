@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Người dùng")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import security, signals  # noqa: F401

@@ -84,6 +84,8 @@ class User(AbstractUser):
 
 
 class Membership(Audited):
+    audit_public = True  # who belongs to which agency: reference data
+
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("người dùng")
     )
@@ -111,6 +113,10 @@ def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+# No token outlives 90 days, whatever the settings say (docs/decisions/0101-login-hardening.md).
+MAX_TOKEN_DAYS = 90
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> ApiTokenQuerySet:
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
@@ -118,6 +124,8 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
 class ApiToken(Audited):
     """A per-user API token. Only its hash is stored; the raw value is shown once, at creation."""
+
+    audit_public = True  # a user's own token (the key is never recorded)
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("tên"), max_length=80)
@@ -143,6 +151,9 @@ class ApiToken(Audited):
     def issue(
         cls, *, user: User, name: str, scope: str = TokenScope.READ, days: int | None = None
     ) -> tuple[ApiToken, str]:
+        days = settings.CANHVE_API_TOKEN_DAYS if days is None else days
+        if not 1 <= days <= MAX_TOKEN_DAYS:
+            raise ValueError(f"A token lives 1 to {MAX_TOKEN_DAYS} days, not {days}.")
         raw = "cv_" + secrets.token_urlsafe(32)
         token = cls.objects.create(
             user=user,
@@ -150,7 +161,7 @@ class ApiToken(Audited):
             prefix=raw[3:11],
             key_hash=_hash(raw),
             scope=scope,
-            expires_at=timezone.now() + timedelta(days=days or settings.CANHVE_API_TOKEN_DAYS),
+            expires_at=timezone.now() + timedelta(days=days),
         )
         return token, raw
 
@@ -167,6 +178,6 @@ class ApiToken(Audited):
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
 
-    def revoke(self) -> None:
+    def revoke(self, note: str = "") -> None:
         self.revoked_at = timezone.now()
-        self.save()
+        self.save(audit_note=note)

@@ -1,0 +1,161 @@
+"""Item 4 of the security issue: lockout, idle timeout, token lifetime and revocation, second factor."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from canhve.accounts.models import ApiToken
+from canhve.core.models import AuditAction, AuditEntry
+from canhve.core.testing import login
+
+PASSWORD = "x-test-pass-1234"
+
+
+def _try(client: Client, username: str, password: str, ip: str = "10.0.0.1"):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+@pytest.mark.django_db
+def test_six_wrong_passwords_then_the_right_one_is_refused(world) -> None:
+    client = Client()
+    for _ in range(6):
+        _try(client, "th_liaison", "wrong-password")
+    response = _try(client, "th_liaison", PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert "Tạm khóa đăng nhập" in response.content.decode()
+    assert 'class="topbar"' in response.content.decode()  # the site layout, not a bare page
+    # Another address does not help: the account itself is locked.
+    assert _try(Client(), "th_liaison", PASSWORD, ip="10.9.9.9").status_code == 429
+    assert AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED, note="th_liaison").count() >= 5
+
+
+@pytest.mark.django_db
+def test_fewer_failures_than_the_limit_still_let_the_right_password_in(world) -> None:
+    client = Client()
+    for _ in range(4):
+        assert _try(client, "th_liaison", "wrong-password").status_code == 200
+    assert _try(client, "th_liaison", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_lockout_per_address(world) -> None:
+    attacker = Client()
+    for name in ("a1", "a2", "a3", "a4", "a5"):
+        _try(attacker, name, "wrong-password", ip="10.6.6.6")
+    # A real account, right password, from the locked address: refused.
+    assert _try(Client(), "k01_low", PASSWORD, ip="10.6.6.6").status_code == 429
+    # The same account from another address is fine: the account itself never failed.
+    assert _try(Client(), "k01_low", PASSWORD, ip="10.1.1.1").status_code == 302
+
+
+@pytest.mark.django_db
+def test_lockout_address_comes_from_client_ip(world) -> None:
+    with mock.patch("canhve.core.middleware.client_ip", return_value="192.0.2.7") as spy:
+        for _ in range(5):
+            _try(Client(), "th_liaison", "wrong-password")
+    assert spy.called
+    from axes.models import AccessAttempt
+
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"192.0.2.7"}
+
+
+@pytest.mark.django_db
+def test_lockout_revokes_tokens(world) -> None:
+    user = world.user("th_liaison")
+    token, raw = ApiToken.issue(user=user, name="ci")
+    assert ApiToken.authenticate(raw) is not None
+    for _ in range(5):
+        _try(Client(), "th_liaison", "wrong-password", ip="10.0.0.2")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert ApiToken.authenticate(raw) is None
+    assert AuditEntry.objects.filter(object_id=str(token.pk), note="lockout").exists()
+    response = Client().get("/api/accounts/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_address_lockout_does_not_revoke_an_innocent_accounts_tokens(world) -> None:
+    token, _raw = ApiToken.issue(user=world.user("k01_low"), name="ci")
+    for name in ("a1", "a2", "a3", "a4", "k01_low"):
+        _try(Client(), name, "wrong-password", ip="10.6.6.6")
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+@pytest.mark.django_db
+def test_lockout_answer_for_the_api_is_json_429(world) -> None:
+    for _ in range(5):
+        _try(Client(), "th_liaison", "wrong-password")
+    response = Client().post(
+        reverse("login"),
+        {"username": "th_liaison", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
+    assert response.status_code == 429
+    assert response.json()["minutes"] == 15
+
+
+def test_production_hasher_is_argon2() -> None:
+    from canhve import settings as project_settings
+
+    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    hasher = Argon2PasswordHasher()
+    encoded = hasher.encode(PASSWORD, hasher.salt())
+    assert encoded.startswith("argon2$") and hasher.verify(PASSWORD, encoded)
+
+
+@pytest.mark.django_db
+def test_idle_session_times_out(world) -> None:
+    client = login(Client(), world.user("th_liaison"))
+    start = timezone.now()
+    assert client.get(reverse("profile")).status_code == 200
+    with mock.patch("django.utils.timezone.now", return_value=start + timedelta(minutes=25)):
+        assert client.get(reverse("profile")).status_code == 200  # activity slides the expiry on
+    with mock.patch("django.utils.timezone.now", return_value=start + timedelta(minutes=50)):
+        assert client.get(reverse("profile")).status_code == 200
+    with mock.patch("django.utils.timezone.now", return_value=start + timedelta(minutes=81)):
+        response = client.get(reverse("profile"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_token_over_90_days_is_refused(world) -> None:
+    user = world.user("th_liaison")
+    with pytest.raises(ValueError):
+        ApiToken.issue(user=user, name="long", days=91)
+    token, _raw = ApiToken.issue(user=user, name="max", days=90)
+    assert token.expires_at <= timezone.now() + timedelta(days=90)
+    client = world.client("th_liaison")
+    response = client.post(reverse("token-create"), {"name": "long", "scope": "read", "days": 365})
+    assert response.status_code == 400
+    assert not ApiToken.objects.filter(name="long").exists()
+
+
+@pytest.mark.django_db
+def test_password_change_revokes_tokens(world) -> None:
+    user = world.user("th_liaison")
+    token, raw = ApiToken.issue(user=user, name="ci")
+    _other, other_raw = ApiToken.issue(user=world.user("k01_low"), name="ci")
+    user.set_password("a-brand-new-pass-5678")
+    user.save()
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert ApiToken.authenticate(raw) is None
+    assert AuditEntry.objects.filter(object_id=str(token.pk), note="password changed").exists()
+    assert ApiToken.authenticate(other_raw) is not None
+    # A save that does not touch the password leaves new tokens alone.
+    _fresh, fresh_raw = ApiToken.issue(user=user, name="again")
+    user.title = "Trưởng phòng"
+    user.save()
+    assert ApiToken.authenticate(fresh_raw) is not None
