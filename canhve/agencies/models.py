@@ -26,6 +26,8 @@ class AgencyKind(models.TextChoices):
 class Agency(Audited):
     """An agency. `path` (materialised path of ids) makes subtree queries one indexed prefix match."""
 
+    audit_public = True  # the agency registry is reference data
+
     code = models.SlugField(_("mã"), max_length=32, unique=True, help_text=_("Ký hiệu, ví dụ K01, CATH."))
     name = models.CharField(_("tên"), max_length=200)
     short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
@@ -103,6 +105,8 @@ class Agency(Audited):
 
 class ContactPoint(Audited):
     """A duty desk or liaison of an agency (by function: the office answers, not a private person)."""
+
+    audit_public = True  # published contact points of an agency
 
     agency = models.ForeignKey(
         Agency, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("đơn vị")

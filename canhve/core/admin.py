@@ -24,7 +24,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).filter(secrecy__lte=request.user.clearance)
+        """The audit page's scope: auditors only, and only rows of records they could see."""
+        qs = super().get_queryset(request)
+        if not getattr(request.user, "is_auditor", False):
+            return qs.none()
+        return qs.visible_to(request.user)
 
 
 @admin.register(Job)

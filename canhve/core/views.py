@@ -5,7 +5,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -15,13 +15,11 @@ from .models import AuditEntry
 
 
 def audit_queryset_for(user: Any) -> QuerySet[AuditEntry] | None:
-    """Auditors see audit rows of records they could see by clearance, within the agencies they govern."""
+    """Auditors see the audit rows of the records they could see themselves: each row carries its record's
+    (or, for a child record, its parent's) owner, secrecy and sharing, and the same rule applies."""
     if not user.is_authenticated or not user.is_auditor:
         return None
-    governed = user.governed_agency_ids()
-    return AuditEntry.objects.filter(secrecy__lte=user.clearance).filter(
-        Q(owner_agency_id__in=governed) | Q(owner_agency_id__isnull=True)
-    )
+    return AuditEntry.objects.visible_to(user)
 
 
 @login_required

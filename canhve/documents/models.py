@@ -21,6 +21,8 @@ from . import domain
 class DocumentType(Audited):
     """Loại văn bản with its abbreviation (Decree 30 App. III): KH kế hoạch, BC báo cáo, QĐ quyết định…"""
 
+    audit_public = True  # Decree 30 document types: reference data
+
     code = models.CharField(_("viết tắt"), max_length=8, unique=True)
     name = models.CharField(_("tên loại"), max_length=60)
     requires_seal = models.BooleanField(
@@ -254,6 +256,8 @@ class SigningCredential(Audited):
     """Chứng thư số (PKCS#12) of a signer or of an agency. The file and its passphrase are stored
     encrypted and never leave the server: no page or API offers them for download."""
 
+    audit_public = True  # the certificate is never recorded (audit_exclude)
+
     kind = models.CharField(_("loại"), max_length=8, choices=CredentialKind.choices)
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
@@ -295,6 +299,8 @@ class SigningCredential(Audited):
 
 class TrustRoot(Audited):
     """A root certificate (PEM) that verification trusts, e.g. the government CA or the demo root."""
+
+    audit_public = True  # trusted CA certificates: reference data
 
     name = models.CharField(_("tên"), max_length=200, unique=True)
     pem = models.TextField(_("chứng thư gốc (PEM)"))

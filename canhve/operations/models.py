@@ -99,6 +99,8 @@ class TaskStatus(models.TextChoices):
 class Task(Audited):
     """Nhiệm vụ cụ thể: one item of the checklist, generated from a measure or added by hand."""
 
+    audit_parent = "operation"
+
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="tasks")
     measure = models.ForeignKey(
         "protectees.Measure",
@@ -160,6 +162,8 @@ class StopKind(models.TextChoices):
 class Stop(Audited):
     """Điểm trong lịch trình: a timed stop at a site."""
 
+    audit_parent = "operation"
+
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="stops")
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     site = models.ForeignKey(
@@ -181,6 +185,8 @@ class Stop(Audited):
 
 class Movement(Audited):
     """Di chuyển: the motorcade's movement between two stops, departing at a given time."""
+
+    audit_parent = "operation"
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="movements")
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
@@ -205,6 +211,8 @@ class ClosureKind(models.TextChoices):
 
 class Closure(Audited):
     """Phân luồng, cấm đường: an area (polygon) or named streets closed for the operation."""
+
+    audit_parent = "operation"
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="closures")
     name = models.CharField(_("tên"), max_length=200)
@@ -238,6 +246,8 @@ class PlanStatus(models.TextChoices):
 class PlanVersion(Audited):
     """Phương án / kế hoạch cảnh vệ, one version. `version` is the optimistic-lock counter: a save that
     carries an older counter is refused (two editors never silently overwrite each other)."""
+
+    audit_parent = "operation"
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="plan_versions")
     number = models.PositiveSmallIntegerField(_("phiên bản"))
@@ -319,6 +329,8 @@ class RouteRank(models.IntegerChoices):
 class MovementRoute(Audited):
     """Tuyến đường: one computed route of a movement at its departure hour, stored with the plan version."""
 
+    audit_parent = "movement.operation"
+
     movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="routes")
     plan_version = models.ForeignKey(
         PlanVersion, null=True, blank=True, on_delete=models.CASCADE, related_name="routes"
@@ -371,6 +383,8 @@ class ContingencyKind(models.TextChoices):
 
 class Contingency(Audited):
     """Tình huống và phương án xử lý: a worst case of the plan with its response and the agency in charge."""
+
+    audit_parent = "plan_version.operation"
 
     plan_version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="contingencies")
     kind = models.CharField(_("tình huống"), max_length=20, choices=ContingencyKind.choices)

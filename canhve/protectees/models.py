@@ -35,6 +35,8 @@ class TaskGate(models.TextChoices):
 class ProtecteeCategory(Audited):
     """Nhóm đối tượng cảnh vệ: one group of Art 10 (or a key area / special event), editable data."""
 
+    audit_public = True  # Guard Law categories: reference data
+
     code = models.SlugField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("tên nhóm"), max_length=200)
     group = models.CharField(_("loại"), max_length=10, choices=CategoryGroup.choices)
@@ -61,6 +63,8 @@ class ProtecteeCategory(Audited):
 
 class Measure(Audited):
     """Biện pháp cảnh vệ (Art 11a): a measure, with how its task is generated for an operation."""
+
+    audit_public = True  # Guard Law measures: reference data
 
     code = models.SlugField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("tên biện pháp"), max_length=200)
@@ -106,6 +110,8 @@ class Measure(Audited):
 class CategoryMeasure(Audited):
     """One measure in a category's set, in force from `effective_from` until `effective_to` (exclusive)."""
 
+    audit_public = True  # Guard Law category → measure table: reference data
+
     category = models.ForeignKey(
         ProtecteeCategory, on_delete=models.CASCADE, related_name="measure_links", verbose_name=_("nhóm")
     )
@@ -135,6 +141,8 @@ class CategoryMeasure(Audited):
 
 class Protectee(Audited):
     """Đối tượng cảnh vệ: an office or title (e.g. "Chủ tịch nước") with its category. No personal data."""
+
+    audit_public = True  # an office or title, no personal data: reference data
 
     title = models.CharField(_("chức danh"), max_length=200, unique=True)
     category = models.ForeignKey(

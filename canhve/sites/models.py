@@ -137,6 +137,8 @@ class CriteriaSet(Audited):
     """Bộ tiêu chí điểm dừng, nghỉ an toàn: one published version. Versions are never edited after
     publication; a new version is a new row, and every survey keeps the version it was scored under."""
 
+    audit_public = True  # published scoring criteria: reference data
+
     code = models.SlugField(_("mã"), max_length=40, default="safe-point")
     version = models.PositiveIntegerField(_("phiên bản"))
     title = models.CharField(_("tên"), max_length=200)
@@ -321,6 +323,8 @@ class SafePointSurvey(Audited):
     """One survey (khảo sát) of a safe point under one criteria-set version: who, when, the answers,
     evidence and the resulting score. Seen by whoever sees its safe point."""
 
+    audit_parent = "safe_point"
+
     safe_point = models.ForeignKey(SafePoint, on_delete=models.CASCADE, related_name="surveys")
     criteria_set = models.ForeignKey(CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT)
     surveyor = models.ForeignKey(
@@ -370,6 +374,8 @@ class SurveyAnswer(models.Model):
 class Evidence(Audited):
     """A photo or document backing a survey. Stored under MEDIA_ROOT, never served as public media: only
     through the view that checks the safe point's visibility."""
+
+    audit_parent = "survey.safe_point"
 
     survey = models.ForeignKey(SafePointSurvey, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("tệp"), upload_to="sites/evidence/%Y/%m/")

@@ -68,6 +68,8 @@ class Personnel(Secured):
 class Qualification(Audited):
     """Chứng chỉ, trình độ chuyên môn: a skill a person holds, valid through `expires_on` when set."""
 
+    audit_parent = "personnel"
+
     personnel = models.ForeignKey(Personnel, on_delete=models.CASCADE, related_name="qualifications")
     skill = models.ForeignKey(Skill, verbose_name=_("chuyên môn"), on_delete=models.PROTECT, related_name="+")
     expires_on = models.DateField(_("hết hạn"), null=True, blank=True)
@@ -94,6 +96,8 @@ class AbsenceKind(models.TextChoices):
 
 class Absence(Audited):
     """Vắng mặt: a period the person cannot be rostered."""
+
+    audit_parent = "personnel"
 
     personnel = models.ForeignKey(Personnel, on_delete=models.CASCADE, related_name="absences")
     kind = models.CharField(_("lý do"), max_length=10, choices=AbsenceKind.choices, default=AbsenceKind.LEAVE)
@@ -157,6 +161,8 @@ class Post(Secured):
 class PostAgencyRequirement(Audited):
     """Cơ cấu lực lượng: at least `min_count` officers of `agency` (or its units) on each shift of the post,
     e.g. K01 plus local police as a coordination regulation requires."""
+
+    audit_parent = "post"
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="agency_mix")
     agency = models.ForeignKey(
@@ -253,6 +259,8 @@ class AssignmentSource(models.TextChoices):
 
 class Assignment(Audited):
     """Phân công: one person on one post for one shift, with sign-in/sign-out on the day."""
+
+    audit_parent = "roster"
 
     roster = models.ForeignKey(Roster, on_delete=models.CASCADE, related_name="assignments")
     shift = models.ForeignKey(
