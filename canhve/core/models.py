@@ -60,14 +60,26 @@ def _json_list_has_any(qs: models.QuerySet[Any], field: str, ids: list[int]) -> 
     return scope
 
 
+def _audit_child_labels() -> list[str]:
+    """Labels of the models whose audit rows take their compartment from an `audit_parent`."""
+    from django.apps import apps
+
+    return sorted(m._meta.label for m in apps.get_models() if getattr(m, "audit_parent", ""))
+
+
 class AuditQuerySet(models.QuerySet["AuditEntry"]):
     def visible_to(self, user: Any) -> AuditQuerySet:
         """The rule of `SecuredQuerySet.visible_to`, applied to the compartment each row carries: at or
         below the user's clearance, and owned by an agency the user governs, or shared with one of the
-        user's agencies or with the user. Rows with no owner (sign-ins, reference data) stay open."""
+        user's agencies or with the user. Rows with no owner (sign-ins, reference data) stay open, except
+        rows of a child record written before rows carried their parent's compartment: those need the top
+        clearance, as their compartment is unknown."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        scope = Q(owner_agency_id__isnull=True) | Q(owner_agency_id__in=user.governed_agency_ids())
+        unowned = Q(owner_agency_id__isnull=True)
+        if user.clearance < max(Secrecy.values):
+            unowned &= ~Q(object_type__in=_audit_child_labels())
+        scope = unowned | Q(owner_agency_id__in=user.governed_agency_ids())
         scope |= _json_list_has_any(self, "shared_agency_ids", user.member_agency_ids())
         scope |= _json_list_has_any(self, "shared_user_ids", [user.pk])
         return self.filter(secrecy__lte=user.clearance).filter(scope)

@@ -209,3 +209,16 @@ def test_every_audited_model_names_its_compartment():
 def test_audit_parent_of_resolves_the_path(world, op):
     contingency = Contingency.objects.get(plan_version__operation=op)
     assert audit_parent_of(contingency) == op
+
+
+def test_rows_of_child_records_written_without_a_compartment_need_the_top_clearance(world):
+    legacy = AuditEntry.objects.create(
+        action="update", object_type="operations.Contingency", object_id="1", object_repr="Cũ"
+    )
+    login_row = AuditEntry.objects.create(action="login", object_type="accounts.User", object_id="1")
+    outsider = auditor_of(world, "ct_legacy", "CACT", Secrecy.TOI_MAT)
+    assert list(AuditEntry.objects.visible_to(outsider).filter(pk__in=[legacy.pk, login_row.pk])) == [
+        login_row
+    ]
+    top = auditor_of(world, "ct_legacy_top", "CACT", Secrecy.TUYET_MAT)
+    assert AuditEntry.objects.visible_to(top).filter(pk=legacy.pk).exists()
