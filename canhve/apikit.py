@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from canhve.accounts.models import ApiToken, TokenScope
+from canhve.accounts.second_factor import lacks_second_factor
 from canhve.core.context import become
 from canhve.core.middleware import client_ip
 
@@ -38,6 +39,9 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            # A session that passed only the password step is no session for a Tối mật user.
+            if lacks_second_factor(user):
+                return None
             return user
         return None
 

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Clearance Tối mật and above: no page before the second factor (docs/decisions/0101-login-hardening.md).
+    "canhve.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "canhve.core.middleware.AuditContextMiddleware",
@@ -108,6 +110,7 @@ AXES_CLIENT_IP_CALLABLE = "canhve.core.middleware.client_ip"
 AXES_LOCKOUT_CALLABLE = "canhve.accounts.security.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "canhve"
 
 ROOT_URLCONF = "canhve.urls"
 WSGI_APPLICATION = "canhve.wsgi.application"

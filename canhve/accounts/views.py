@@ -1,12 +1,21 @@
+import base64
 from typing import Any
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from canhve.core.models import AuditAction, write_audit
+
+from . import second_factor
 from .forms import ApiTokenForm
 from .models import ApiToken
 
@@ -51,3 +60,67 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     token.revoke()
     messages.info(request, _("Đã thu hồi mã truy cập %(name)s.") % {"name": token.name})
     return redirect("profile")
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: a code from the authenticator app, or one recovery code."""
+    user: Any = request.user
+    if not second_factor.lacks_second_factor(user):
+        return redirect(_next_url(request))
+    if not second_factor.has_totp(user):
+        return redirect("otp-enrol")
+    error = ""
+    if request.method == "POST":
+        device = second_factor.check_code(user, request.POST.get("code", ""))
+        if device is not None:
+            otp_login(request, device)
+            write_audit(action=AuditAction.LOGIN, obj=user, actor=user, note=f"second factor: {device.name}")
+            return redirect(_next_url(request))
+        write_audit(action=AuditAction.LOGIN_FAILED, obj=user, actor=user, note="second factor")
+        error = _("Mã xác thực không đúng hoặc đã hết hạn.")
+    return render(
+        request,
+        "accounts/otp_verify.html",
+        {"error": error, "next": _next_url(request)},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def otp_enrol(request: HttpRequest) -> HttpResponse:
+    """First sign-in of a user who needs a second factor: scan the QR (or type the secret), confirm a code,
+    and receive ten recovery codes, shown this once."""
+    user: Any = request.user
+    if not second_factor.lacks_second_factor(user) or second_factor.has_totp(user):
+        return redirect(_next_url(request) if not second_factor.lacks_second_factor(user) else "otp-verify")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    error = ""
+    if request.method == "POST":
+        if device.verify_token("".join(request.POST.get("code", "").split())):
+            device.confirmed = True
+            device.save()
+            otp_login(request, device)
+            codes = second_factor.issue_recovery_codes(user)
+            write_audit(action=AuditAction.LOGIN, obj=user, actor=user, note="second factor enrolled")
+            return render(request, "accounts/otp_recovery.html", {"codes": codes, "next": _next_url(request)})
+        error = _("Mã xác thực không đúng. Hãy nhập mã đang hiện trong ứng dụng.")
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=False)
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/otp_enrol.html",
+        {"qr_svg": qr_svg, "secret": secret, "error": error, "next": _next_url(request)},
+        status=400 if error else 200,
+    )

@@ -34,6 +34,17 @@ def login(client: Client, user: User) -> Client:
     """Sign `user` in on a test client as a full sign-in would (second factor included where the
     user's clearance requires one). Tests use this, never a bare `force_login`."""
     client.force_login(user)
+    if user.clearance >= Secrecy.TOI_MAT:
+        # What django_otp.login does after a right code: the session names the verifying device.
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client
 
 

@@ -3,6 +3,9 @@ from canhve.core.testing import UrlCase, everyone
 CASES = [
     UrlCase("login", everyone(200, anonymous=200)),
     UrlCase("profile", everyone(200)),
+    # Every persona here is already verified (or needs no second factor): both steps send them on.
+    UrlCase("otp-verify", everyone(302)),
+    UrlCase("otp-enrol", everyone(302)),
     UrlCase(
         "token-create",
         everyone(302),

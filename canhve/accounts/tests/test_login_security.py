@@ -159,3 +159,90 @@ def test_password_change_revokes_tokens(world) -> None:
     user.title = "Trưởng phòng"
     user.save()
     assert ApiToken.authenticate(fresh_raw) is not None
+
+
+def _password_only(client: Client, username: str) -> Client:
+    response = _try(client, username, PASSWORD)
+    assert response.status_code == 302
+    return client
+
+
+def _code(device) -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+@pytest.mark.django_db
+def test_toi_mat_user_without_second_factor_is_redirected_and_refused_by_the_api(world) -> None:
+    client = _password_only(Client(), "k01_officer")
+    response = client.get(reverse("profile"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("otp-enrol"))
+    assert client.get("/api/accounts/me").status_code == 401
+    # An API token is its own factor and keeps working.
+    _token, raw = ApiToken.issue(user=world.user("k01_officer"), name="ci")
+    assert Client().get("/api/accounts/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_enrolment_shows_an_svg_qr_then_recovery_codes(world) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = _password_only(Client(), "k01_commander")
+    page = client.get(reverse("otp-enrol"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<svg" in html and "<script" not in html.split("<main", 1)[1].split("</main>")[0]
+    device = TOTPDevice.objects.get(user=world.user("k01_commander"), confirmed=False)
+    wrong = "000000" if _code(device) != "000000" else "111111"
+    assert client.post(reverse("otp-enrol"), {"code": wrong}).status_code == 400
+    device.refresh_from_db()
+    device.throttle_reset()  # a wrong code throttles the device for a second, doubling each time
+    done = client.post(reverse("otp-enrol"), {"code": _code(device)})
+    assert done.status_code == 200
+    codes = done.context["codes"]
+    assert len(codes) == 10 and all(c in done.content.decode() for c in codes)
+    assert client.get(reverse("profile")).status_code == 200
+    assert client.get("/api/accounts/me").status_code == 200
+
+
+@pytest.mark.django_db
+def test_right_totp_code_lets_a_toi_mat_user_in(world) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=world.user("k01_officer"), name="app", confirmed=True)
+    client = _password_only(Client(), "k01_officer")
+    assert client.get(reverse("profile"))["Location"].startswith(reverse("otp-verify"))
+    assert client.post(reverse("otp-verify"), {"code": "12345"}).status_code == 400
+    assert client.get(reverse("profile")).status_code == 302
+    device.refresh_from_db()
+    device.throttle_reset()  # a wrong code throttles the device for a second, doubling each time
+    response = client.post(reverse("otp-verify"), {"code": _code(device), "next": reverse("profile")})
+    assert response.status_code == 302 and response["Location"] == reverse("profile")
+    assert client.get(reverse("profile")).status_code == 200
+    assert client.get("/api/accounts/me").status_code == 200
+
+
+@pytest.mark.django_db
+def test_recovery_code_works_once(world) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from canhve.accounts.second_factor import issue_recovery_codes
+
+    user = world.user("k01_officer")
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    code = issue_recovery_codes(user)[0]
+    first = _password_only(Client(), "k01_officer")
+    assert first.post(reverse("otp-verify"), {"code": code}).status_code == 302
+    assert first.get(reverse("profile")).status_code == 200
+    second = _password_only(Client(), "k01_officer")
+    assert second.post(reverse("otp-verify"), {"code": code}).status_code == 400
+    assert second.get(reverse("profile")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_mat_user_needs_no_second_factor(world) -> None:
+    client = _password_only(Client(), "th_liaison")
+    assert client.get(reverse("profile")).status_code == 200
+    assert client.get("/api/accounts/me").status_code == 200
