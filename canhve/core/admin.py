@@ -25,10 +25,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         """The audit page's scope: auditors only, and only rows of records they could see."""
-        qs = super().get_queryset(request)
         if not getattr(request.user, "is_auditor", False):
-            return qs.none()
-        return qs.visible_to(request.user)
+            return AuditEntry.objects.none()
+        return AuditEntry.objects.visible_to(request.user)
 
 
 @admin.register(Job)
