@@ -8,3 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Hệ thống")
 
     nav = ((_("Tổng quan"), "home"),)
+
+    def ready(self) -> None:
+        from . import writedown
+
+        writedown.connect()

@@ -19,9 +19,13 @@ VENUE = (21.0372, 105.8345)
 
 
 def make_site(w: World, name: str, latlon: tuple[float, float], kind: str = SiteKind.VENUE) -> Site:
-    return Site.objects.create(
+    site = Site.objects.create(
         name=name, kind=kind, lat=latlon[0], lon=latlon[1], secrecy=0, owner_agency=w.agencies["K01-TM"]
     )
+    op = getattr(w, "op", None)
+    if op is not None:  # a stop's site is shared with whoever shares the operation (ADR 0107)
+        site.shared_with_agencies.set(op.shared_with_agencies.all())
+    return site
 
 
 @pytest.fixture

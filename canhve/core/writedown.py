@@ -1,0 +1,270 @@
+"""No write-down: a record may point only to what every reader of it may see (ADR 0107).
+
+For a referencing record R and a target T (both `Secured`, or R a child of a `Secured` parent, whose
+compartment it uses):
+1. R.secrecy >= T.secrecy — anyone cleared for R is cleared for T;
+2. R's owner agency can see T (T is owned in its subtree, or T is shared with it);
+3. every agency R is shared with can see T the same way, and every user R is shared with sees T.
+
+`check(obj)` raises ValidationError naming the offending field. It runs from a `pre_save` receiver on every
+model with such a link and from an `m2m_changed` receiver on link and sharing M2Ms (connected in
+`CoreConfig.ready`), so forms, API, admin and commands all refuse the same way; services may call it first
+to show the error on the form field.
+
+Display: `visible_related(user, obj)` returns the target when the reader may see it, else None; the
+`visible_or_placeholder` template filter renders a neutral placeholder instead of the target's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.signals import m2m_changed, pre_save
+from django.utils.translation import gettext_lazy as _
+
+from .models import Secured
+from .secrecy import Secrecy
+
+PLACEHOLDER = _("(bản ghi không có quyền xem)")
+
+
+@dataclass(frozen=True)
+class Link:
+    model: type[models.Model]
+    field: str
+    target: type[Secured]
+    many: bool
+    parent: str | None  # the FK naming the Secured parent when `model` is a child record
+
+
+def _is_secured(model: Any) -> bool:
+    return isinstance(model, type) and issubclass(model, Secured)
+
+
+def parent_field(model: type[models.Model]) -> str | None:
+    """The FK through which a non-Secured child takes its compartment: `compartment_parent` if the model
+    names one, otherwise its first CASCADE FK to a Secured model."""
+    if _is_secured(model):
+        return None
+    named = getattr(model, "compartment_parent", None)
+    if named:
+        return str(named)
+    for f in model._meta.concrete_fields:
+        if f.many_to_one and _is_secured(f.related_model) and f.remote_field.on_delete is models.CASCADE:
+            return str(f.name)
+    return None
+
+
+_SHARING = {"shared_with_agencies", "shared_with_users"}
+
+# Links not held to the write rule, each with the reason; their pages must filter on display instead.
+EXEMPT: dict[str, str] = {
+    # A roster is shared with the partners whose officers it places; each partner sees its own officers'
+    # rows, the others' names are filtered on display (visible_only), so the solver may place anyone the
+    # planner sees.
+    "staffing.Assignment.personnel": "filtered on display",
+}
+
+
+def links() -> list[Link]:
+    """Every FK/OneToOne/M2M from a Secured model, or from a child of one, to a Secured model."""
+    out: list[Link] = []
+    for model in apps.get_models():
+        parent = parent_field(model)
+        if not _is_secured(model) and parent is None:
+            continue
+        for f in model._meta.get_fields():
+            if not (f.is_relation and f.concrete) or f.auto_created:
+                continue
+            if f.name in _SHARING or f.name == parent or not _is_secured(f.related_model):
+                continue
+            out.append(Link(model, f.name, f.related_model, bool(f.many_to_many), parent))
+    return out
+
+
+@dataclass
+class Compartment:
+    secrecy: int
+    owner_agency_id: int
+    agency_ids: list[int]
+    user_ids: list[int]
+
+
+def compartment(obj: models.Model) -> Compartment | None:
+    """Who may read `obj`: its own compartment if Secured, its parent's if a child; None if neither."""
+    if isinstance(obj, Secured):
+        agency_ids: list[int] = []
+        user_ids: list[int] = []
+        if obj.pk:
+            agency_ids = list(obj.shared_with_agencies.values_list("pk", flat=True))
+            user_ids = list(obj.shared_with_users.values_list("pk", flat=True))
+        return Compartment(obj.secrecy, obj.owner_agency_id, agency_ids, user_ids)
+    parent = parent_field(type(obj))
+    if parent is None:
+        return None
+    owner = getattr(obj, parent, None)
+    return compartment(owner) if owner is not None else None
+
+
+def agency_sees(agency_id: int, target: Secured) -> bool:
+    from canhve.agencies.models import Agency
+
+    if agency_id in Agency.lineage_ids(target.owner_agency_id):
+        return True
+    return target.shared_with_agencies.filter(pk=agency_id).exists()
+
+
+def user_sees(user_id: int, target: Secured) -> bool:
+    from canhve.accounts.models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    return user is not None and target.is_visible_to(user)
+
+
+def problem(comp: Compartment, target: Secured) -> str | None:
+    """Why a record in `comp` may not point to `target`; None when it may."""
+    if comp.secrecy < target.secrecy:
+        return str(
+            _("Bản ghi được trỏ tới mật hơn (%(target)s) bản ghi này (%(own)s): hãy nâng độ mật.")
+            % {"target": target.secrecy_label, "own": Secrecy(comp.secrecy).label}
+        )
+    if not agency_sees(comp.owner_agency_id, target):
+        return str(_("Đơn vị chủ quản của bản ghi này không được xem bản ghi được trỏ tới."))
+    for agency_id in comp.agency_ids:
+        if not agency_sees(agency_id, target):
+            return str(_("Bản ghi này được chia sẻ với đơn vị không được xem bản ghi được trỏ tới."))
+    for user_id in comp.user_ids:
+        if not user_sees(user_id, target):
+            return str(_("Bản ghi này được chia sẻ với người không được xem bản ghi được trỏ tới."))
+    return None
+
+
+def _targets(obj: models.Model, link: Link) -> list[Secured]:
+    if link.many:
+        return list(getattr(obj, link.field).all()) if obj.pk else []
+    value = getattr(obj, link.field, None)
+    return [value] if value is not None else []
+
+
+def enforced_links() -> list[Link]:
+    return [lk for lk in links() if f"{lk.model._meta.label}.{lk.field}" not in EXEMPT]
+
+
+def links_of(model: type[models.Model]) -> list[Link]:
+    return [lk for lk in enforced_links() if lk.model is model]
+
+
+def check(obj: models.Model, *, fields: list[str] | None = None) -> None:
+    """Raise ValidationError({field: message}) when `obj` points to something its readers may not see."""
+    own = links_of(type(obj))
+    if not own:
+        return
+    comp = compartment(obj)
+    if comp is None:
+        return
+    errors: dict[str, str] = {}
+    for link in own:
+        if fields is not None and link.field not in fields:
+            continue
+        for target in _targets(obj, link):
+            why = problem(comp, target)
+            if why:
+                errors[link.field] = why
+                break
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_targets(obj: models.Model, field: str, targets: list[Secured]) -> None:
+    comp = compartment(obj)
+    if comp is None:
+        return
+    for target in targets:
+        why = problem(comp, target)
+        if why:
+            raise ValidationError({field: why})
+
+
+# Signal receivers: the last line of defence behind every form, service, API and admin write.
+
+
+def _pre_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kw: Any) -> None:
+    if raw:
+        return
+    check(instance)
+
+
+def _m2m_changed(sender: Any, instance: Any, action: str, model: Any, pk_set: Any, **kw: Any) -> None:
+    if action != "pre_add" or not pk_set:
+        return
+    for link in links_of(type(instance)):
+        if link.many and getattr(type(instance), link.field).through is sender:
+            check_targets(instance, link.field, list(model.objects.filter(pk__in=pk_set)))
+            return
+    if isinstance(instance, Secured) and sender in (
+        type(instance).shared_with_agencies.through,
+        type(instance).shared_with_users.through,
+    ):
+        # Widening R's sharing: every target R points to must be visible to the new readers.
+        is_agency = sender is type(instance).shared_with_agencies.through
+        comp = compartment(instance)
+        assert comp is not None
+        extra = Compartment(
+            comp.secrecy,
+            comp.owner_agency_id,
+            list(pk_set) if is_agency else [],
+            [] if is_agency else list(pk_set),
+        )
+        field = "shared_with_agencies" if is_agency else "shared_with_users"
+        for link in links_of(type(instance)):
+            for target in _targets(instance, link):
+                why = problem(extra, target)
+                if why:
+                    raise ValidationError({field: f"{link.field}: {why}"})
+
+
+def connect() -> None:
+    seen: set[Any] = set()
+    for link in enforced_links():
+        if link.model not in seen:
+            pre_save.connect(_pre_save, sender=link.model, dispatch_uid=f"writedown-{link.model._meta.label}")
+            seen.add(link.model)
+            if _is_secured(link.model):
+                for name in _SHARING:
+                    through = getattr(link.model, name).through
+                    m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"writedown-{through}")
+        if link.many:
+            through = getattr(link.model, link.field).through
+            m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"writedown-{through}")
+
+
+# Display.
+
+
+def visible_related(user: Any, obj: Any) -> Any:
+    """`obj` if `user` may see it (or it is not Secured); None otherwise."""
+    if obj is None or not isinstance(obj, Secured):
+        return obj
+    return obj if obj.is_visible_to(user) else None
+
+
+def visible_only(user: Any, objs: Any) -> list[Any]:
+    """The records of `objs` the reader may see (for M2M lists such as a mobilisation's officers)."""
+    objs = list(objs)
+    if not objs:
+        return []
+    model = type(objs[0])
+    if not _is_secured(model):
+        return objs
+    ok = set(model.objects.visible_to(user).filter(pk__in=[o.pk for o in objs]).values_list("pk", flat=True))
+    return [o for o in objs if o.pk in ok]
+
+
+def name_or_placeholder(user: Any, obj: Any) -> str:
+    if obj is None:
+        return ""
+    return str(obj) if visible_related(user, obj) is not None else str(PLACEHOLDER)
