@@ -423,9 +423,10 @@ def respond_to_mobilisation(
         request.response_note = note
         request.save()
         if people:
-            request.provided.add(*people)
+            # Shared first, so the request never points to officers its owner cannot see (ADR 0107).
             for person in people:
                 person.shared_with_agencies.add(request.owner_agency_id)
+            request.provided.add(*people)
     return request
 
 
