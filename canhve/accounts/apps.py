@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,3 +11,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import security, signals  # noqa: F401
+
+    def seed_demo(self, ctx: Any) -> None:
+        from .demo import seed_demo_devices
+
+        seed_demo_devices(ctx)

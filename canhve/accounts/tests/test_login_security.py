@@ -246,3 +246,33 @@ def test_mat_user_needs_no_second_factor(world) -> None:
     client = _password_only(Client(), "th_liaison")
     assert client.get(reverse("profile")).status_code == 200
     assert client.get("/api/accounts/me").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_devices_and_the_demo_otp_command(world, settings) -> None:
+    from io import StringIO
+    from types import SimpleNamespace
+
+    from django.core.management import CommandError, call_command
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from canhve.accounts.demo import seed_demo_devices
+
+    said: list[str] = []
+    ctx = SimpleNamespace(users=world.users, say=said.append)
+    seed_demo_devices(ctx)
+    seed_demo_devices(ctx)  # idempotent
+    assert TOTPDevice.objects.filter(user=world.user("k01_officer"), name="demo").count() == 1
+    assert not TOTPDevice.objects.filter(user=world.user("th_liaison")).exists()
+    assert "demo-otp" in said[0]
+    out = StringIO()
+    call_command("demo_otp", "k01_officer", stdout=out)
+    device = TOTPDevice.objects.get(user=world.user("k01_officer"), name="demo")
+    assert out.getvalue().split()[0] == _code(device)
+    # The printed code passes the second step.
+    client = _password_only(Client(), "k01_officer")
+    assert client.post(reverse("otp-verify"), {"code": out.getvalue().split()[0]}).status_code == 302
+    assert client.get(reverse("profile")).status_code == 200
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("demo_otp", "k01_officer", stdout=StringIO())
