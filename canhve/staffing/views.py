@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from canhve.accounts.models import Role
 from canhve.core.access import can_create_in, can_edit, get_visible_or_404
+from canhve.core.writedown import visible_only
 
 from . import domain, selectors, services
 from .forms import (
@@ -439,7 +440,7 @@ def mobilisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "staffing/mobilisation_detail.html",
         {
             "item": item,
-            "provided": item.provided.select_related("owner_agency"),
+            "provided": visible_only(request.user, item.provided.select_related("owner_agency")),
             "may_respond": may_respond,
             "may_cancel": domain.can_cancel(item.status) and can_edit(request.user, item, Role.PLANNER),
             "respond_form": RespondForm(user=request.user, request=item) if may_respond else None,
