@@ -276,3 +276,15 @@ def test_demo_devices_and_the_demo_otp_command(world, settings) -> None:
     settings.PRODUCTION = True
     with pytest.raises(CommandError):
         call_command("demo_otp", "k01_officer", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_lockout_ends_after_the_15_minute_cool_off(world) -> None:
+    from axes.models import AccessAttempt
+
+    for _ in range(5):
+        _try(Client(), "th_liaison", "wrong-password")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=14))
+    assert _try(Client(), "th_liaison", PASSWORD).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert _try(Client(), "th_liaison", PASSWORD).status_code == 302
