@@ -34,7 +34,8 @@ SITES = [
 ]
 
 
-def _site(ctx: Any, name: str) -> Site:
+def _site(ctx: Any, name: str, op: Operation | None = None) -> Site:
+    """The demo site; when it becomes a stop of `op`, shared with everyone who reads `op` (ADR 0107)."""
     spec = next(s for s in SITES if s[0] == name)
     site = Site.objects.filter(name=name).first()
     if site is None:
@@ -47,6 +48,8 @@ def _site(ctx: Any, name: str) -> Site:
             owner_agency=ctx.agencies[spec[4]],
             source="demo",
         )
+    if op is not None:
+        site.shared_with_agencies.add(op.owner_agency, *op.shared_with_agencies.all())
     return site
 
 
@@ -156,7 +159,7 @@ def seed(ctx: Any) -> None:
         services.add_stop(
             operation=op,
             acting_user=planner,
-            site=_site(ctx, SITES[6][0]),
+            site=_site(ctx, SITES[6][0], op),
             kind=StopKind.ARRIVAL,
             arrive_at=_when(2, 8),
             depart_at=_when(2, 8, 20),
@@ -165,7 +168,7 @@ def seed(ctx: Any) -> None:
         services.add_stop(
             operation=op,
             acting_user=planner,
-            site=_site(ctx, SITES[7][0]),
+            site=_site(ctx, SITES[7][0], op),
             kind=StopKind.VENUE,
             arrive_at=_when(2, 9, 30),
             depart_at=_when(2, 11),
@@ -196,7 +199,7 @@ def seed(ctx: Any) -> None:
         hotel = services.add_stop(
             operation=op,
             acting_user=planner,
-            site=_site(ctx, SITES[0][0]),
+            site=_site(ctx, SITES[0][0], op),
             kind=StopKind.LODGING,
             depart_at=_when(5, 8, 30),
             activity="Nơi nghỉ của đoàn",
@@ -204,7 +207,7 @@ def seed(ctx: Any) -> None:
         welcome = services.add_stop(
             operation=op,
             acting_user=planner,
-            site=_site(ctx, SITES[1][0]),
+            site=_site(ctx, SITES[1][0], op),
             kind=StopKind.VENUE,
             arrive_at=_when(5, 8, 50),
             depart_at=_when(5, 10),
@@ -213,7 +216,7 @@ def seed(ctx: Any) -> None:
         talks = services.add_stop(
             operation=op,
             acting_user=planner,
-            site=_site(ctx, SITES[2][0]),
+            site=_site(ctx, SITES[2][0], op),
             kind=StopKind.VENUE,
             arrive_at=_when(5, 10, 15),
             depart_at=_when(5, 12),
@@ -222,7 +225,7 @@ def seed(ctx: Any) -> None:
         visit = services.add_stop(
             operation=op,
             acting_user=planner,
-            site=_site(ctx, SITES[3][0]),
+            site=_site(ctx, SITES[3][0], op),
             kind=StopKind.VENUE,
             arrive_at=_when(5, 14, 30),
             depart_at=_when(5, 15, 30),
@@ -297,7 +300,7 @@ def seed(ctx: Any) -> None:
         services.add_stop(
             operation=op,
             acting_user=planner,
-            site=_site(ctx, SITES[2][0]),
+            site=_site(ctx, SITES[2][0], op),
             kind=StopKind.VENUE,
             arrive_at=_when(20, 7),
             depart_at=_when(30, 18),
@@ -341,14 +344,14 @@ def seed(ctx: Any) -> None:
         origin = services.add_stop(
             operation=op,
             acting_user=planner,
-            site=_site(ctx, SITES[3][0]),
+            site=_site(ctx, SITES[3][0], op),
             kind=StopKind.DEPARTURE,
             depart_at=_when(-1, 7, 30),
         )
         dest = services.add_stop(
             operation=op,
             acting_user=planner,
-            site=_site(ctx, SITES[0][0]),
+            site=_site(ctx, SITES[0][0], op),
             kind=StopKind.VENUE,
             arrive_at=_when(-1, 7, 50),
         )

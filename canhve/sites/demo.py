@@ -135,6 +135,8 @@ def seed(ctx: Any) -> None:
                 corridor=HN_CORRIDOR if owner == "K01-TM" else None,
             )
             if owner == "K01-TM":
+                # Shared with the Hà Nội police, who then see the site it names too (ADR 0107).
+                site.shared_with_agencies.add(ctx.agencies["CAHN"])
                 point.shared_with_agencies.add(ctx.agencies["CAHN"])
         if plan is None or point.surveys.exists():
             continue

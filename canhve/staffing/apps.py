@@ -221,9 +221,9 @@ class StaffingConfig(AppConfig):
             )
             req.shared_with_agencies.add(ctx.agencies["CATH"])
             sent = people["CATH"][:8]
-            req.provided.add(*sent)
-            for person in sent:
+            for person in sent:  # shared before linked: the request never writes down (ADR 0107)
                 person.shared_with_agencies.add(ctx.agencies["K01-TM"])
+            req.provided.add(*sent)
         title = "Đề nghị Binh chủng Công binh cử tổ rà phá bom mìn (giả định)"
         if not MobilisationRequest.objects.filter(title=title).exists():
             req = MobilisationRequest.objects.create(
@@ -272,4 +272,8 @@ def _demo_operation() -> Any:
         from canhve.operations.models import Operation
     except ImportError:  # pragma: no cover
         return None
-    return Operation.objects.order_by("starts_at").first()
+    # The Thanh Hóa visit, which CATH and BCCB take part in: posts and requests shared with them must
+    # point to an operation they see (ADR 0107).
+    return (
+        Operation.objects.filter(code="DEMO-TH-01").first() or Operation.objects.order_by("starts_at").first()
+    )
