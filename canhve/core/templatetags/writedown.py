@@ -17,14 +17,34 @@ from canhve.core import writedown
 register = template.Library()
 
 
+def _visible(user: Any, obj: Any) -> Any:
+    """`obj` if `user` sees it, else None; one query per model per request (the pks `user` sees of that
+    model are kept on the request's user object), so a list page's query count does not grow per row."""
+    if obj is None or not isinstance(obj, writedown.Secured):
+        return obj
+    cache = getattr(user, "_writedown_visible", None)
+    if cache is None:
+        cache = {}
+        try:
+            user._writedown_visible = cache
+        except AttributeError:  # pragma: no cover - an object that takes no attributes
+            return writedown.visible_related(user, obj)
+    model = type(obj)
+    if model not in cache:
+        cache[model] = set(model.objects.visible_to(user).values_list("pk", flat=True))
+    return obj if obj.pk in cache[model] else None
+
+
 @register.filter
 def visible_or_placeholder(obj: Any, user: Any) -> str:
-    return writedown.name_or_placeholder(user, obj)
+    if obj is None:
+        return ""
+    return str(obj) if _visible(user, obj) is not None else str(writedown.PLACEHOLDER)
 
 
 @register.filter
 def visible_for(obj: Any, user: Any) -> Any:
-    return writedown.visible_related(user, obj)
+    return _visible(user, obj)
 
 
 @register.filter
