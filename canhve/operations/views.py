@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from canhve.accounts.models import Role
 from canhve.core.access import can_edit, role_over
+from canhve.core.writedown import visible_only
 from canhve.sites.models import Site
 
 from . import domain, routing, services
@@ -318,12 +319,19 @@ def _bbox(points: list[tuple[float, float]], pad: float = 0.01) -> tuple[float, 
     return min(lats) - pad, min(lons) - pad, max(lats) + pad, max(lons) + pad
 
 
+def visible_stops(user: Any, stops: Any) -> list[Any]:
+    stops = list(stops)
+    seen = {s.pk for s in visible_only(user, [s.site for s in stops])}
+    return [s for s in stops if s.site_id in seen]
+
+
 @login_required
 def operation_map_data(request: HttpRequest, pk: int) -> JsonResponse:
     """Everything the map draws, as GeoJSON: roads (from the project's OSM graph, clipped to the
     operation's area), routes, facilities, the operation's sites and its closures."""
     op = get_operation(request.user, pk)
-    stops = list(op.stops.select_related("site"))
+    # Only stops whose site the reader may see: no name or coordinates of a site above them (ADR 0107).
+    stops = visible_stops(request.user, op.stops.select_related("site"))
     routes = list(
         MovementRoute.objects.filter(movement__operation=op, current=True).select_related("movement")
     )

@@ -1,15 +1,17 @@
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, FilterSchema, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from canhve.agencies.models import Agency
-from canhve.apikit import PAGE_SIZE
+from canhve.apikit import PAGE_SIZE, AuditedPagination
 from canhve.core.access import get_visible_or_404
+from canhve.core.writedown import name_or_placeholder, visible_related
 
 from . import selectors, services
 from .models import SafePoint, Site, SiteKind
@@ -72,12 +74,13 @@ class SafePointOut(Schema):
     owner_agency_id: int
 
     @staticmethod
-    def resolve_name(obj: SafePoint) -> str:
-        return obj.site.name
+    def resolve_name(obj: SafePoint, context: Any) -> str:
+        # The site's name only for a reader who may see the site (ADR 0107).
+        return name_or_placeholder(context["request"].user, obj.site)
 
     @staticmethod
-    def resolve_province_code(obj: SafePoint) -> str | None:
-        return obj.site.province_id
+    def resolve_province_code(obj: SafePoint, context: Any) -> str | None:
+        return obj.site.province_id if visible_related(context["request"].user, obj.site) else None
 
     @staticmethod
     def resolve_usable(obj: SafePoint) -> bool:
@@ -94,7 +97,7 @@ class ProvinceOut(Schema):
 
 
 @router.get("/sites", response=list[SiteOut], summary="Sites of the registry visible to the caller")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(AuditedPagination, page_size=PAGE_SIZE)
 def list_sites(request: HttpRequest, filters: Query[SiteFilter]) -> QuerySet[Site]:
     return filters.filter(Site.objects.visible_to(request.user))
 
@@ -119,7 +122,7 @@ def post_site(request: HttpRequest, payload: SiteIn) -> tuple[int, Site]:
 @router.get(
     "/safe-points", response=list[SafePointOut], summary="Safe stop/rest points visible to the caller"
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(AuditedPagination, page_size=PAGE_SIZE)
 def list_safe_points(
     request: HttpRequest, status: str | None = None, usable: bool = False
 ) -> QuerySet[SafePoint]:

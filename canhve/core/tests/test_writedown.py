@@ -254,3 +254,27 @@ def test_a_post_page_hides_an_operation_its_reader_cannot_see(world):
         assert "Cổng B" in html
         assert SECRET_OP not in html and "OP-WD" not in html
         assert str(writedown.PLACEHOLDER) in html
+
+
+@pytest.mark.django_db
+def test_safe_point_json_and_map_data_hide_sites_the_reader_cannot_see(world):
+    liaison = world.users["th_liaison"]
+    cath = world.agencies["CATH"]
+    site = _site(world, Secrecy.MAT)
+    site.shared_with_agencies.add(cath)
+    point = SafePoint.objects.create(site=site, owner_agency=world.agencies["K01-TM"], secrecy=Secrecy.MAT)
+    point.shared_with_agencies.add(cath)
+    op = _op(world, Secrecy.MAT, name="Nhiệm vụ chung")
+    op.shared_with_agencies.add(cath)
+    Stop.objects.create(operation=op, order=1, site=site, kind="venue")
+    site.shared_with_agencies.remove(cath)  # the site's share withdrawn later
+    response = Client().get(f"/api/sites/safe-points/{point.pk}", **_bearer(liaison))
+    assert response.status_code == 200, response.content
+    assert SECRET_SITE not in response.content.decode()
+    assert response.json()["name"] == str(writedown.PLACEHOLDER)
+    data = world.client("th_liaison").get(reverse("operations-map-data", args=[op.pk]))
+    assert data.status_code == 200
+    assert SECRET_SITE not in json.dumps(data.json(), ensure_ascii=False)
+    assert data.json()["sites"]["features"] == []  # neither the name nor the coordinates
+    own = world.client("k01_officer").get(reverse("operations-map-data", args=[op.pk])).json()
+    assert [f["properties"]["name"] for f in own["sites"]["features"]] == [f"1. {SECRET_SITE}"]
