@@ -7,10 +7,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination
 from ninja.security import APIKeyCookie, HttpBearer
 
 from canhve.accounts.models import ApiToken, TokenScope
 from canhve.accounts.second_factor import lacks_second_factor
+from canhve.core.access import record_reads
 from canhve.core.context import become
 from canhve.core.middleware import client_ip
 
@@ -48,5 +50,17 @@ class SessionAuth(APIKeyCookie):
 
 AUTH = [TokenAuth(), SessionAuth()]
 
-# Every list endpoint: `@paginate(PageNumberPagination, page_size=PAGE_SIZE)`.
+# Every list endpoint: `@paginate(AuditedPagination, page_size=PAGE_SIZE)`.
 PAGE_SIZE = 50
+
+
+class AuditedPagination(PageNumberPagination):
+    """Page-number pagination that audits the page it returns: one READ row per Tối mật or Tuyệt mật
+    record whose body the page discloses (ADR 0108), so no list endpoint can forget it."""
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        items = list(page[self.items_attribute])
+        record_reads(items, note=f"API {request.path}"[:255])
+        page[self.items_attribute] = items
+        return page

@@ -2,9 +2,9 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from canhve.apikit import PAGE_SIZE
+from canhve.apikit import PAGE_SIZE, AuditedPagination
 
 from .models import Agency
 from .services import create_agency
@@ -57,7 +57,7 @@ class AgencyFilter(FilterSchema):
 
 
 @router.get("/agencies", response=list[AgencyOut], summary="Agency directory")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(AuditedPagination, page_size=PAGE_SIZE)
 def list_agencies(request: HttpRequest, filters: Query[AgencyFilter]) -> QuerySet[Agency]:
     return filters.filter(Agency.objects.all())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.db import models
@@ -17,6 +18,18 @@ def record_read(obj: Secured, *, action: str = AuditAction.READ, note: str = "")
     """Audit a read of a record at Tối mật or above (and every export, whatever its level)."""
     if action == AuditAction.EXPORT or obj.secrecy >= AUDITED_READ_LEVEL:
         write_audit(action=action, obj=obj, note=note)
+
+
+def record_reads(objs: Iterable[Any], *, note: str = "") -> int:
+    """Audit each disclosed record at Tối mật or above, one row per record (through `write_audit`, so
+    every row joins the audit's chain). Lists, search and API pages call it on the rows they return.
+    Objects that are not Secured are skipped. Returns the number of rows written."""
+    written = 0
+    for obj in objs:
+        if isinstance(obj, Secured) and obj.secrecy >= AUDITED_READ_LEVEL:
+            write_audit(action=AuditAction.READ, obj=obj, note=note)
+            written += 1
+    return written
 
 
 def get_visible_or_404(queryset: models.QuerySet[S] | type[S], user: Any, **lookup: Any) -> S:

@@ -4,9 +4,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import FilterSchema, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from canhve.apikit import PAGE_SIZE
+from canhve.apikit import PAGE_SIZE, AuditedPagination
 
 from .models import AuditEntry
 
@@ -39,7 +39,7 @@ class AuditFilter(FilterSchema):
 
 
 @router.get("/audit", response=list[AuditOut], summary="Audit trail (auditors only)")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(AuditedPagination, page_size=PAGE_SIZE)
 def list_audit(request: HttpRequest, filters: Query[AuditFilter]) -> QuerySet[AuditEntry]:
     from .views import audit_queryset_for
 

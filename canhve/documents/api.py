@@ -5,10 +5,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, FilterSchema, Query, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from canhve.agencies.models import Agency
-from canhve.apikit import PAGE_SIZE
+from canhve.apikit import PAGE_SIZE, AuditedPagination
 from canhve.core.access import get_visible_or_404
 
 from . import domain, services
@@ -90,7 +90,7 @@ class VerificationOut(Schema):
 
 
 @router.get("/documents", response=list[DocumentOut], summary="Documents visible to the caller")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(AuditedPagination, page_size=PAGE_SIZE)
 def list_documents(request: HttpRequest, filters: Query[DocumentFilter]) -> QuerySet[Document]:
     qs = Document.objects.visible_to(request.user).select_related("doc_type", "owner_agency")
     return filters.filter(qs)

@@ -3,10 +3,10 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from canhve.agencies.models import Agency
-from canhve.apikit import PAGE_SIZE
+from canhve.apikit import PAGE_SIZE, AuditedPagination
 from canhve.core.access import get_visible_or_404
 
 from .models import InformationItem, InformationKind
@@ -46,7 +46,7 @@ class ItemFilter(FilterSchema):
 
 
 @router.get("/items", response=list[ItemOut], summary="Information items visible to the caller")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(AuditedPagination, page_size=PAGE_SIZE)
 def list_items(request: HttpRequest, filters: Query[ItemFilter]) -> QuerySet[InformationItem]:
     qs = InformationItem.objects.visible_to(request.user).prefetch_related("shared_with_agencies")
     return filters.filter(qs)

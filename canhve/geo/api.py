@@ -5,9 +5,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from canhve.apikit import PAGE_SIZE
+from canhve.apikit import PAGE_SIZE, AuditedPagination
 
 from .lookup import CoordinateError, locate
 from .models import LegacyDistrict, LegacyProvince, LegacyWard, Province, Ward
@@ -67,7 +67,7 @@ def get_province(request: HttpRequest, code: str) -> Province:
 
 
 @router.get("/wards", response=list[WardOut], summary="2025 wards and communes")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(AuditedPagination, page_size=PAGE_SIZE)
 def list_wards(request: HttpRequest, filters: Query[WardFilter]) -> QuerySet[Ward]:
     return filters.filter(Ward.objects.defer("geometry"))
 

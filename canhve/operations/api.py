@@ -3,9 +3,9 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from canhve.apikit import PAGE_SIZE
+from canhve.apikit import PAGE_SIZE, AuditedPagination
 
 from .models import Operation, PlanVersion, Task
 from .selectors import get_operation, get_plan_version, operations_visible_to
@@ -94,7 +94,7 @@ class OperationFilter(FilterSchema):
 
 
 @router.get("/operations", response=list[OperationOut], summary="Operations visible to the caller")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(AuditedPagination, page_size=PAGE_SIZE)
 def list_operations(request: HttpRequest, filters: Query[OperationFilter]) -> QuerySet[Operation]:
     return filters.filter(operations_visible_to(request.user).prefetch_related("shared_with_agencies"))
 
@@ -105,13 +105,13 @@ def get_one(request: HttpRequest, op_id: int) -> Operation:
 
 
 @router.get("/operations/{op_id}/tasks", response=list[TaskOut])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(AuditedPagination, page_size=PAGE_SIZE)
 def list_tasks(request: HttpRequest, op_id: int) -> QuerySet[Task]:
     return get_operation(request.user, op_id).tasks.all()
 
 
 @router.get("/operations/{op_id}/routes", response=list[RouteOut], summary="Current routes of every movement")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(AuditedPagination, page_size=PAGE_SIZE)
 def list_routes(request: HttpRequest, op_id: int):
     from .models import MovementRoute
 

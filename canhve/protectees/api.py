@@ -4,9 +4,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from canhve.apikit import PAGE_SIZE
+from canhve.apikit import PAGE_SIZE, AuditedPagination
 
 from .models import Protectee, ProtecteeCategory
 
@@ -46,7 +46,7 @@ class ProtecteeOut(Schema):
 
 
 @router.get("/categories", response=list[CategoryOut], summary="Protectee categories (Law on Guard Art 10)")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(AuditedPagination, page_size=PAGE_SIZE)
 def list_categories(request: HttpRequest):
     return ProtecteeCategory.objects.all()
 
@@ -77,6 +77,6 @@ def get_category(request: HttpRequest, code: str, on: dt.date | None = None) -> 
 
 
 @router.get("/protectees", response=list[ProtecteeOut], summary="Protectees (offices and titles)")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(AuditedPagination, page_size=PAGE_SIZE)
 def list_protectees(request: HttpRequest):
     return Protectee.objects.select_related("category").filter(active=True)

@@ -5,11 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from canhve.accounts.models import Role
 from canhve.agencies.models import Agency
-from canhve.apikit import PAGE_SIZE
+from canhve.apikit import PAGE_SIZE, AuditedPagination
 from canhve.core.access import can_create_in, get_visible_or_404
 
 from . import services
@@ -147,7 +147,7 @@ class PinIn(Schema):
 
 # ── Personnel and posts ──────────────────────────────────────────────────────────────────────────────────
 @router.get("/personnel", response=list[PersonnelOut], summary="Personnel visible to the caller")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(AuditedPagination, page_size=PAGE_SIZE)
 def list_personnel(request: HttpRequest, skill: str | None = None) -> QuerySet[Personnel]:
     qs = Personnel.objects.visible_to(request.user).prefetch_related("qualifications__skill")
     if skill:
@@ -161,7 +161,7 @@ def get_personnel(request: HttpRequest, personnel_id: int) -> Personnel:
 
 
 @router.get("/posts", response=list[PostOut], summary="Posts visible to the caller")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(AuditedPagination, page_size=PAGE_SIZE)
 def list_posts(request: HttpRequest, operation_id: int | None = None) -> QuerySet[Post]:
     qs = Post.objects.visible_to(request.user).prefetch_related("required_skills", "agency_mix__agency")
     return qs.filter(operation_id=operation_id) if operation_id else qs
@@ -174,7 +174,7 @@ def get_post(request: HttpRequest, post_id: int) -> Post:
 
 # ── Rosters ──────────────────────────────────────────────────────────────────────────────────────────────
 @router.get("/rosters", response=list[RosterOut], summary="Rosters visible to the caller")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(AuditedPagination, page_size=PAGE_SIZE)
 def list_rosters(request: HttpRequest) -> QuerySet[Roster]:
     return Roster.objects.visible_to(request.user).prefetch_related("posts")
 
@@ -185,7 +185,7 @@ def get_roster(request: HttpRequest, roster_id: int) -> Roster:
 
 
 @router.get("/rosters/{roster_id}/assignments", response=list[AssignmentOut])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE * 10)
+@paginate(AuditedPagination, page_size=PAGE_SIZE * 10)
 def list_assignments(request: HttpRequest, roster_id: int) -> QuerySet[Assignment]:
     roster = get_visible_or_404(Roster, request.user, pk=roster_id)
     return roster.assignments.select_related("shift").order_by("shift__start", "post_id", "pk")
@@ -225,7 +225,7 @@ def pin_assignment(request: HttpRequest, assignment_id: int, payload: PinIn) -> 
 @router.get(
     "/mobilisations", response=list[MobilisationOut], summary="Mobilisation requests sent or received"
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(AuditedPagination, page_size=PAGE_SIZE)
 def list_mobilisations(request: HttpRequest) -> QuerySet[MobilisationRequest]:
     return (
         MobilisationRequest.objects.visible_to(request.user)
