@@ -278,3 +278,21 @@ def test_safe_point_json_and_map_data_hide_sites_the_reader_cannot_see(world):
     assert data.json()["sites"]["features"] == []  # neither the name nor the coordinates
     own = world.client("k01_officer").get(reverse("operations-map-data", args=[op.pk])).json()
     assert [f["properties"]["name"] for f in own["sites"]["features"]] == [f"1. {SECRET_SITE}"]
+
+
+@pytest.mark.django_db
+def test_the_post_form_shows_the_write_down_error_on_the_operation_field(world):
+    op = _op(world, Secrecy.TOI_MAT)
+    data = {
+        "owner_agency": world.agencies["K01-TM"].pk,
+        "name": "Cổng form",
+        "operation": op.pk,
+        "secrecy": Secrecy.NONE,
+        "min_clearance": Secrecy.NONE,
+        "head_count": 1,
+    }
+    response = world.client("k01_officer").post(reverse("staffing-post-create"), data)
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert "operation" in form.errors, form.errors
+    assert not Post.objects.filter(name="Cổng form").exists()
