@@ -31,7 +31,9 @@ class OperationForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     provinces = forms.ModelMultipleChoiceField(
-        queryset=Province.objects.filter(is_current=True), required=False, label=_("Tỉnh, thành phố")
+        queryset=Province.objects.filter(is_current=True).defer("geometry", "geometry_simplified"),
+        required=False,
+        label=_("Tỉnh, thành phố"),
     )
     summary = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 

@@ -57,7 +57,9 @@ class SiteFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False)
     kind = forms.ChoiceField(label=_("Loại"), required=False, choices=[("", "—"), *SiteKind.choices])
     province = forms.ModelChoiceField(
-        label=_("Tỉnh, thành phố"), required=False, queryset=Province.objects.filter(is_current=True)
+        label=_("Tỉnh, thành phố"),
+        required=False,
+        queryset=Province.objects.filter(is_current=True).defer("geometry", "geometry_simplified"),
     )
 
 
@@ -90,7 +92,9 @@ class OsmImportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     province = forms.ModelChoiceField(
-        label=_("Chỉ tỉnh, thành phố"), required=False, queryset=Province.objects.filter(is_current=True)
+        label=_("Chỉ tỉnh, thành phố"),
+        required=False,
+        queryset=Province.objects.filter(is_current=True).defer("geometry", "geometry_simplified"),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
@@ -217,7 +221,9 @@ class CriteriaPublishForm(forms.Form):
 
 class BasicSurveyForm(forms.Form):
     province = forms.ModelChoiceField(
-        label=_("Tỉnh, thành phố (2025)"), required=False, queryset=Province.objects.filter(is_current=True)
+        label=_("Tỉnh, thành phố (2025)"),
+        required=False,
+        queryset=Province.objects.filter(is_current=True).defer("geometry", "geometry_simplified"),
     )
     legacy_province = forms.ModelChoiceField(
         label=_("hoặc tỉnh cũ (trước 1/7/2025, để lưu lịch sử)"),

@@ -96,6 +96,7 @@ def dashboard(user: Any, today: dt.date) -> dict[str, Any]:
             status__in=[SafePointStatus.APPROVED, SafePointStatus.RESURVEY_DUE], resurvey_due_on__lte=horizon
         )
         .select_related("site", "site__province")
+        .defer("site__province__geometry", "site__province__geometry_simplified")
         .order_by("resurvey_due_on")
     )
     due = list(due_qs)

@@ -53,7 +53,11 @@ def _apply_errors(form: Any, exc: Exception) -> None:
 @login_required
 def site_list(request: HttpRequest) -> HttpResponse:
     form = SiteFilterForm(request.GET or None)
-    qs = Site.objects.visible_to(request.user).select_related("province", "ward", "owner_agency")
+    qs = (
+        Site.objects.visible_to(request.user)
+        .select_related("province", "ward", "owner_agency")
+        .defer("province__geometry", "province__geometry_simplified", "ward__geometry")
+    )
     if form.is_valid():
         d = form.cleaned_data
         if d["q"]:
@@ -69,7 +73,11 @@ def site_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = get_visible_or_404(
-        Site.objects.select_related("province", "ward", "legacy_district", "legacy_province", "owner_agency"),
+        Site.objects.select_related(
+            "province", "ward", "legacy_district", "legacy_province", "owner_agency"
+        ).defer(
+            "province__geometry", "province__geometry_simplified", "ward__geometry", "legacy_district__bbox"
+        ),
         request.user,
         pk=pk,
     )
@@ -182,7 +190,11 @@ def site_import_osm(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def safepoint_list(request: HttpRequest) -> HttpResponse:
-    qs = SafePoint.objects.visible_to(request.user).select_related("site", "site__province", "owner_agency")
+    qs = (
+        SafePoint.objects.visible_to(request.user)
+        .select_related("site", "site__province", "owner_agency")
+        .defer("site__province__geometry", "site__province__geometry_simplified")
+    )
     status = request.GET.get("status", "")
     if status in SafePointStatus.values:
         qs = qs.filter(status=status)
