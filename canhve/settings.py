@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "canhve.core.middleware.VietnameseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # NUL bytes in any parameter: 400 naming it, before a view reaches the database (ADR 0106).
+    "canhve.core.input_guard.InputGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -143,7 +145,14 @@ DATABASES = {
 # Every request runs in one transaction, so a write and its audit row commit or roll back together.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Several planners at once (ADR 0105): WAL lets readers run beside the one writer; IMMEDIATE takes the
+    # write lock at BEGIN (ATOMIC_REQUESTS), so a read that later writes an audit row waits on busy_timeout
+    # instead of failing with "database is locked" when it upgrades its lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
