@@ -7,8 +7,6 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
-
 SCRIPT = textwrap.dedent(
     """
     import datetime as dt, threading, django
@@ -27,8 +25,8 @@ SCRIPT = textwrap.dedent(
     DocumentsConfig.load_reference(None)
     types = {t.code: t for t in DocumentType.objects.all()}
     chief = world.user("k01_commander")
-    drafts = [services.sign_document(acting_user=chief, document=make_draft(world, types, secrecy=Secrecy.NONE))
-              for _ in range(12)]
+    drafts = [make_draft(world, types, secrecy=Secrecy.NONE) for _ in range(12)]
+    drafts = [services.sign_document(acting_user=chief, document=d) for d in drafts]
     connections.close_all()
     barrier = threading.Barrier(len(drafts))
     errors = []
