@@ -415,7 +415,10 @@ def upload_credential(
     names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     with transaction.atomic():
         holder = {"kind": kind, "agency": agency, "user": user if kind == CredentialKind.SIGNER else None}
-        SigningCredential.objects.filter(is_active=True, **holder).update(is_active=False)
+        # Row by row through save(), so each retirement writes its audit row (a queryset update writes none).
+        for old in SigningCredential.objects.filter(is_active=True, **holder):
+            old.is_active = False
+            old.save()
         cred = SigningCredential(
             **holder,
             common_name=str(names[0].value) if names else "",

@@ -230,8 +230,11 @@ def solution_payload(solution: engine.RosterSolution) -> dict[str, Any]:
 def _store(roster: Roster, problem: engine.RosterProblem, solution: engine.RosterSolution) -> None:
     """Replace the solver's rows (inside the caller's transaction); pinned rows are the engine's pins."""
     pinned = set(problem.pins)
+    replaced = list(
+        roster.assignments.filter(pinned=False).values_list("pk", "personnel_id", "post_id", "shift_id")
+    )
     roster.assignments.filter(pinned=False).delete()
-    Assignment.objects.bulk_create(
+    created = Assignment.objects.bulk_create(
         Assignment(
             roster=roster,
             personnel_id=_pk(a.officer_id),
@@ -241,6 +244,17 @@ def _store(roster: Roster, problem: engine.RosterProblem, solution: engine.Roste
         )
         for a in solution.assignments
         if a not in pinned
+    )
+    # A bulk replace writes no per-row audit: one summary row on the roster (in its compartment) names
+    # every assignment removed [id, personnel, post, shift] and every one created (ADR 0108).
+    write_audit(
+        action=AuditAction.UPDATE,
+        obj=roster,
+        changes={
+            "assignments_deleted": [list(row) for row in replaced],
+            "assignments_created": [[a.pk, a.personnel_id, a.post_id, a.shift_id] for a in created],
+        },
+        note=f"xếp lịch: xóa {len(replaced)}, tạo {len(created)} phân công",
     )
 
 
