@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from canhve.agencies.models import Agency
+from canhve.core.locking import VersionedFormMixin
 from canhve.core.secrecy import Secrecy
 
 from .models import Document, DocumentStatus, DocumentType, SigningAuthority, Template, Urgency
@@ -147,7 +148,7 @@ TEMPLATE_FORMS: dict[str, tuple[type[MetaForm], str]] = {
 }
 
 
-class EditForm(forms.ModelForm):
+class EditForm(VersionedFormMixin, forms.ModelForm):
     body = forms.CharField(
         label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 18}), help_text=MARKUP_HELP, required=False
     )

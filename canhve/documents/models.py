@@ -104,6 +104,7 @@ class Document(Secured):
 
     doc_type = models.ForeignKey(DocumentType, verbose_name=_("loại văn bản"), on_delete=models.PROTECT)
     template = models.CharField(_("mẫu"), max_length=16, choices=Template.choices, default=Template.GENERIC)
+    version = models.PositiveIntegerField(default=0, editable=False, help_text="optimistic lock (ADR 0105)")
     status = models.CharField(
         _("trạng thái"),
         max_length=10,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from canhve.accounts.models import Role
 from canhve.agencies.models import Agency
 from canhve.core.access import can_create_in, can_edit, record_read
+from canhve.core.locking import claim_version
 from canhve.core.models import AuditAction, write_audit
 from canhve.core.secrecy import Secrecy
 from canhve.engines import documents as engine
@@ -130,8 +131,11 @@ def create_document(
     return doc
 
 
-def update_document(*, acting_user: Any, document: Document, **changes: Any) -> Document:
-    """Sửa dự thảo. Only a draft changes; an issued document is corrected by a new document."""
+def update_document(
+    *, acting_user: Any, document: Document, expected_version: int | None = None, **changes: Any
+) -> Document:
+    """Sửa dự thảo. Only a draft changes; an issued document is corrected by a new document.
+    `expected_version` (the version the editor loaded) makes a stale save raise VersionConflict."""
     if not can_edit(acting_user, document, Role.PLANNER):
         raise PermissionDenied("Cần quyền cán bộ kế hoạch của đơn vị ban hành.")
     if not document.is_editable:
@@ -146,6 +150,7 @@ def update_document(*, acting_user: Any, document: Document, **changes: Any) -> 
         changes.get("authority_of", document.authority_of),
     )
     with transaction.atomic():
+        claim_version(document, expected_version)
         for name, value in changes.items():
             setattr(document, name, value)
         document.full_clean()

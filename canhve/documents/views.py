@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from canhve.core.access import can_edit, get_visible_or_404
 from canhve.core.jobs import enqueue
+from canhve.core.locking import VersionConflict, conflict_response
 from canhve.core.models import Job
 
 from . import domain, services
@@ -151,7 +152,14 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changes["content"] = domain.parse_markup(form.cleaned_data["body"])
         try:
             doc.refresh_from_db()
-            services.update_document(acting_user=request.user, document=doc, **changes)
+            services.update_document(
+                acting_user=request.user,
+                document=doc,
+                expected_version=form.cleaned_data.get("expected_version"),
+                **changes,
+            )
+        except VersionConflict as conflict:
+            return conflict_response(request, "documents/edit.html", {"doc": doc}, conflict, form)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
