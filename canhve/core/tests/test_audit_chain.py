@@ -36,8 +36,26 @@ def test_rows_form_a_valid_chain():
     _verify()
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite trigger")
+def test_raw_update_refused_by_sqlite_trigger():
+    from django.db import IntegrityError
+
+    rows = _rows(1)
+    with pytest.raises(IntegrityError, match="append-only"):
+        _raw("UPDATE core_auditentry SET note = 'forged' WHERE id = %s", [rows[0].pk])
+
+
+def _drop_triggers():
+    """The test's own transaction rolls this back: SQLite and PostgreSQL DDL is transactional."""
+    if connection.vendor == "sqlite":
+        _raw("DROP TRIGGER IF EXISTS core_auditentry_no_update")
+    else:
+        _raw("DROP TRIGGER IF EXISTS core_auditentry_append_only ON core_auditentry")
+
+
 def test_changed_row_detected():
     rows = _rows()
+    _drop_triggers()
     _raw("UPDATE core_auditentry SET note = 'forged' WHERE id = %s", [rows[1].pk])
     with pytest.raises(CommandError, match=f"#{rows[1].pk}: .*content changed"):
         _verify()
@@ -45,6 +63,7 @@ def test_changed_row_detected():
 
 def test_deleted_row_detected():
     rows = _rows()
+    _drop_triggers()
     _raw("DELETE FROM core_auditentry WHERE id = %s", [rows[1].pk])
     with pytest.raises(CommandError, match=f"#{rows[2].pk}: .*broken link"):
         _verify()
@@ -63,6 +82,7 @@ def test_truncation_detected_against_anchor():
     _rows()
     anchor = audit_chain.head()
     _verify(anchor)
+    _drop_triggers()
     _raw("DELETE FROM core_auditentry")
     with pytest.raises(CommandError, match="truncated"):
         _verify(anchor)
