@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -305,18 +306,20 @@ def safepoint_survey(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         gates, scores, evidence, fallback = form.answers()
         try:
-            survey = services.record_survey(
-                acting_user=request.user,
-                point=point,
-                surveyed_on=form.cleaned_data["surveyed_on"],
-                gates=gates,
-                scores=scores,
-                evidence=evidence,
-                notes=form.cleaned_data["notes"],
-                fallback_values=fallback,
-            )
-            for upload in request.FILES.getlist("files"):
-                services.add_evidence(acting_user=request.user, survey=survey, upload=upload)
+            # One savepoint: a refused file undoes the survey and the status change (ADR 0106).
+            with transaction.atomic():
+                survey = services.record_survey(
+                    acting_user=request.user,
+                    point=point,
+                    surveyed_on=form.cleaned_data["surveyed_on"],
+                    gates=gates,
+                    scores=scores,
+                    evidence=evidence,
+                    notes=form.cleaned_data["notes"],
+                    fallback_values=fallback,
+                )
+                for upload in request.FILES.getlist("files"):
+                    services.add_evidence(acting_user=request.user, survey=survey, upload=upload)
         except (PermissionDenied, ValidationError) as exc:
             _apply_errors(form, exc)
         else:
