@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 from canhve.agencies.models import Agency
 from canhve.apikit import PAGE_SIZE, AuditedPagination
 from canhve.core.access import get_visible_or_404
+from canhve.core.locking import VersionConflict, conflict_body
 
 from . import domain, services
 from .models import Document, DocumentType, FileKind
@@ -34,6 +35,7 @@ class DocumentOut(Schema):
     recipients: list[str]
     corrects_id: int | None
     created_at: datetime
+    version: int
 
     @staticmethod
     def resolve_doc_type(obj: Document) -> str:
@@ -59,6 +61,16 @@ class DocumentIn(Schema):
     body: str = Field(
         "", description="nội dung theo cú pháp của trang soạn thảo (# đề mục, - gạch đầu dòng…)"
     )
+
+
+class DocumentPatch(Schema):
+    expected_version: int = Field(..., description="the version read with the draft; a stale one gets 409")
+    summary: str | None = Field(None, min_length=3, max_length=300)
+    place: str | None = None
+    signer_title: str | None = None
+    signer_name: str | None = None
+    recipients: list[str] | None = None
+    body: str | None = None
 
 
 class MoveIn(Schema):
@@ -127,6 +139,29 @@ def post_document(request: HttpRequest, payload: DocumentIn) -> tuple[int, Docum
         content=domain.parse_markup(payload.body),
     )
     return 201, doc
+
+
+@router.patch(
+    "/documents/{doc_id}", response={200: DocumentOut, 409: dict}, summary="Edit a draft (optimistic lock)"
+)
+def patch_document(request: HttpRequest, doc_id: int, payload: DocumentPatch):
+    doc = get_visible_or_404(
+        Document.objects.select_related("doc_type", "owner_agency"), request.user, pk=doc_id
+    )
+    data = payload.dict(exclude_unset=True)
+    expected = data.pop("expected_version")
+    changes = dict(data)
+    if "recipients" in changes:
+        changes["recipients"] = "\n".join(changes["recipients"] or [])
+    if "body" in changes:
+        changes["content"] = domain.parse_markup(changes.pop("body") or "")
+    try:
+        return 200, services.update_document(
+            acting_user=request.user, document=doc, expected_version=expected, **changes
+        )
+    except VersionConflict as conflict:
+        current = DocumentOut.from_orm(conflict.instance).dict() if conflict.instance else {}
+        return 409, conflict_body(conflict, submitted=payload.dict(exclude_unset=True), current=current)
 
 
 @router.post("/documents/{doc_id}/move", response=DocumentOut, summary="sign, number, issue, archive")

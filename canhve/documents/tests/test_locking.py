@@ -32,3 +32,23 @@ def test_second_save_of_a_stale_draft_gets_409_and_keeps_the_first(world, types)
     assert "Bản của người thứ hai" in body and "Bản của người thứ nhất" in body  # both shown, nothing lost
     doc = Document.objects.get(pk=doc.pk)
     assert doc.summary == "Bản của người thứ nhất" and doc.version == 1
+
+
+def test_api_patch_with_a_stale_version_gets_409_with_both_versions(world, types):
+    doc = make_draft(world, types)
+    url = f"/api/documents/documents/{doc.pk}"
+    alice, bob = (login(Client(), world.user("k01_officer")) for _ in range(2))
+    v = alice.get(url).json()["version"]
+    assert bob.get(url).json()["version"] == v
+    first = alice.patch(
+        url, {"expected_version": v, "summary": "API thứ nhất"}, content_type="application/json"
+    )
+    assert first.status_code == 200, first.content
+    second = bob.patch(
+        url, {"expected_version": v, "summary": "API thứ hai"}, content_type="application/json"
+    )
+    assert second.status_code == 409
+    body = second.json()
+    assert body["submitted"]["summary"] == "API thứ hai" and body["current"]["summary"] == "API thứ nhất"
+    assert body["current_version"] == v + 1
+    assert Document.objects.get(pk=doc.pk).summary == "API thứ nhất"
