@@ -126,3 +126,45 @@ def _unfilter(raw, width, channels):
                 row[x] = (line[x] + pred) % 256
             out[y] = row
     return out.astype(np.uint8)
+
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hostile_stop_name_shows_as_text_and_runs_nothing(ops_world, live_server, settings):
+    from pathlib import Path
+
+    import canhve
+
+    shared = str(Path(canhve.__file__).parent / "static")
+    if shared not in map(str, settings.STATICFILES_DIRS):
+        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, shared]
+    from playwright.sync_api import sync_playwright
+
+    from canhve.operations.models import Stop
+
+    op = ops_world.op
+    Stop.objects.create(
+        operation=op, order=0, site=make_site(ops_world, HOSTILE, (HOTEL[0] + 0.003, HOTEL[1]))
+    )
+    client = ops_world.client("k01_officer")
+    data = client.get(f"/operations/{op.pk}/map/data.json")
+    assert data["Content-Type"] == "application/json"
+    assert HOSTILE in [f["properties"]["name"].split(". ", 1)[1] for f in data.json()["sites"]["features"]]
+    session = client.cookies["sessionid"].value
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        page = context.new_page()
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(f"{live_server.url}/operations/{op.pk}/map/")
+        page.wait_for_function("document.getElementById('opmap').dataset.ready === '1'", timeout=30000)
+        tooltips = page.locator(".leaflet-tooltip").all_inner_texts()
+        injected = page.locator(".leaflet-tooltip img").count()
+        browser.close()
+    assert dialogs == []
+    assert injected == 0
+    assert any(HOSTILE in t for t in tooltips), tooltips
