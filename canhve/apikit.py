@@ -52,6 +52,7 @@ AUTH = [TokenAuth(), SessionAuth()]
 
 # Every list endpoint: `@paginate(AuditedPagination, page_size=PAGE_SIZE)`.
 PAGE_SIZE = 50
+MAX_PAGE = 2**31  # offset MAX_PAGE * page size stays far inside a signed 64-bit integer
 
 
 class AuditedPagination(PageNumberPagination):
@@ -59,6 +60,9 @@ class AuditedPagination(PageNumberPagination):
     record whose body the page discloses (ADR 0108), so no list endpoint can forget it."""
 
     def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        # A page past any real one answers an empty page; unclamped, its offset overflowed the DB (ADR 0106).
+        if getattr(pagination, "page", 1) > MAX_PAGE:
+            pagination.page = MAX_PAGE
         page = super().paginate_queryset(queryset, pagination, request, **params)
         items = list(page[self.items_attribute])
         record_reads(items, note=f"API {request.path}"[:255])
