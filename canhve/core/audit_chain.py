@@ -112,7 +112,7 @@ def verify(using: str = "default", anchor: dict[str, Any] | None = None, chunk_s
         prev = values["row_hash"]
         last_id = pk
         count += 1
-    if not anchor_seen:
+    if anchor is not None and not anchor_seen:
         raise ChainBroken(
             f"không còn dòng mốc neo #{anchor['id']} (bị cắt bỏ) / "
             f"anchored row #{anchor['id']} is gone (truncated)"

@@ -67,7 +67,7 @@ def conflict_response(
         if name == "expected_version" or stored is None:
             continue
         rows.append((field.label or name, form.data.get(name, ""), getattr(stored, name, "")))
-    data = form.data.copy()
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict: copy() is its mutable twin
     data["expected_version"] = str(conflict.current)
     form.data = data
     form.add_error(None, CONFLICT_MESSAGE)

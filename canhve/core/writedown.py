@@ -18,7 +18,7 @@ Display: `visible_related(user, obj)` returns the target when the reader may see
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -80,9 +80,10 @@ def links() -> list[Link]:
         for f in model._meta.get_fields():
             if not (f.is_relation and f.concrete) or f.auto_created:
                 continue
-            if f.name in _SHARING or f.name == parent or not _is_secured(f.related_model):
+            target = f.related_model
+            if f.name in _SHARING or f.name == parent or not _is_secured(target):
                 continue
-            out.append(Link(model, f.name, f.related_model, bool(f.many_to_many), parent))
+            out.append(Link(model, f.name, cast(type[Secured], target), bool(f.many_to_many), parent))
     return out
 
 
