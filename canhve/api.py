@@ -10,6 +10,7 @@ import importlib
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -24,6 +25,8 @@ api = NinjaAPI(
     description="Protective-operations platform. Every endpoint returns only what the caller may see.",
     auth=AUTH,
     urls_namespace="api",
+    # The schema names every endpoint and field: it is for signed-in users, like the pages.
+    docs_decorator=login_required,
 )
 
 

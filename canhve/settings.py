@@ -39,7 +39,8 @@ if PRODUCTION:
     CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
-    DEBUG = os.environ.get("DEBUG", "1") != "0"
+    # Off unless asked for (DEBUG=1): a traceback page shows settings and data to whoever hit the error.
+    DEBUG = os.environ.get("DEBUG", "0") == "1"
     ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "canhve.core.middleware.AuditContextMiddleware",
+    "canhve.core.middleware.PrivateResponseMiddleware",
     # Last, so it sees the login attempts every view above it handled.
     "axes.middleware.AxesMiddleware",
 ]
@@ -227,6 +229,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The reverse proxies whose X-Forwarded-For is believed (comma-separated addresses). Empty: the peer
+# address is the client, so a forged header cannot change what the audit trail records.
+FORWARDED_ALLOW_IPS = frozenset(_env_list("FORWARDED_ALLOW_IPS"))
+# Sent on every response: no page may use a device feature except what the checkpoint pages need.
+PERMISSIONS_POLICY = (
+    "camera=(self), geolocation=(self), microphone=(), payment=(), usb=(), interest-cohort=()"
+)
 
 # Domain settings.
 # At most 90 days whatever the environment asks (ApiToken.issue refuses longer too).

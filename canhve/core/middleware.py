@@ -1,16 +1,35 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from .context import acting_as
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind the reverse proxy the first X-Forwarded-For hop is the client; the proxy must overwrite it.
+    """The client's address. X-Forwarded-For counts only when the peer is a configured proxy (which
+    must overwrite the header); from anyone else it is a claim the client makes about itself."""
+    peer = request.META.get("REMOTE_ADDR")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
+    if forwarded and peer in settings.FORWARDED_ALLOW_IPS:
         return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
+    return peer
+
+
+class PrivateResponseMiddleware:
+    """Signed-in pages and every API answer may hold secrets: no browser or proxy cache keeps them.
+    Every response also says which device features pages may use (Permissions-Policy)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated or request.path.startswith("/api/"):
+            patch_cache_control(response, no_store=True, private=True)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
 
 
 class AuditContextMiddleware:

@@ -20,7 +20,18 @@ class SiteAdmin(VisibleAdmin):
 class SafePointAdmin(VisibleAdmin):
     list_display = ("site", "status", "score", "resurvey_due_on", "owner_agency", "secrecy")
     list_filter = ("status",)
-    raw_id_fields = ("site", "latest_survey")
+    raw_id_fields = ("site",)
+    # Status, score and approval come from surveys and the approval step, never from a typed value.
+    readonly_fields = (
+        "status",
+        "status_note",
+        "score",
+        "gates_passed",
+        "latest_survey",
+        "approved_at",
+        "approved_by",
+        "resurvey_due_on",
+    )
 
 
 @admin.register(BasicSurvey)

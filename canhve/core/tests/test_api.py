@@ -23,8 +23,10 @@ def tokens(world):
     return {"read": read, "write": write}
 
 
-def test_the_openapi_schema_is_served(client, db):
-    response = client.get("/api/openapi.json")
+def test_the_openapi_schema_is_served_to_signed_in_users_only(client, world):
+    assert client.get("/api/openapi.json").status_code == 302
+    assert client.get("/api/docs").status_code == 302
+    response = world.client("k01_low").get("/api/openapi.json")
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert "/api/agencies/agencies" in paths and "/api/accounts/me" in paths and "/api/core/audit" in paths
