@@ -87,7 +87,7 @@ class SafePointOut(Schema):
         return obj.is_usable()
 
 
-class ProvinceOut(Schema):
+class ProvinceSurveyOut(Schema):
     code: str
     name: str
     survey_id: int | None
@@ -139,6 +139,8 @@ def get_safe_point(request: HttpRequest, point_id: int) -> SafePoint:
     return get_visible_or_404(SafePoint.objects.select_related("site"), request.user, pk=point_id)
 
 
-@router.get("/dashboard", response=list[ProvinceOut], summary="Basic-survey completion per 2025 province")
+@router.get(
+    "/dashboard", response=list[ProvinceSurveyOut], summary="Basic-survey completion per 2025 province"
+)
 def get_dashboard(request: HttpRequest) -> list[selectors.ProvinceRow]:
     return selectors.dashboard(request.user, timezone.localdate())["rows"]

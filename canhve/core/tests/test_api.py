@@ -158,3 +158,21 @@ def test_session_writes_need_csrf(world):
     )
     assert response.status_code in (401, 403)
     assert not InformationItem.objects.filter(title="abc").exists()
+
+
+def test_no_two_schemas_share_a_name():
+    """The OpenAPI components are named after the schema classes: two of one name overwrite each other."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    import canhve.api  # noqa: F401 - mounts every app's router, so every schema class is defined
+
+    modules = defaultdict(set)
+    pending = list(Schema.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("canhve."):
+            modules[cls.__name__].add(cls.__module__)
+    assert {name: mods for name, mods in modules.items() if len(mods) > 1} == {}
