@@ -142,3 +142,21 @@ def sites_world(world, provinces, media):
     world.basic.shared_with_agencies.add(world.agencies["CATH"])
     assert Site.objects.count() >= 4 and BasicSurvey.objects.count() == 1
     return world
+
+
+def passing_survey_form(notes: str) -> dict[str, str]:
+    """The survey form filled so that every gate passes and every scored criterion gets 4."""
+    data = {"surveyed_on": "2026-01-05", "notes": notes}
+    for gate in (
+        "perimeter",
+        "two_accesses",
+        "motorcade_parking",
+        "private_room",
+        "sweepable",
+        "operator",
+        "fire_exits",
+    ):
+        data[f"gate_{gate}"] = "yes"
+    for code in ("comms", "overlook", "footfall", "utilities", "helipad", "flood"):
+        data[f"score_{code}"] = "4"
+    return data

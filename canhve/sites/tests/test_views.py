@@ -4,6 +4,7 @@ from canhve.core.models import AuditAction, AuditEntry
 from canhve.core.testing import check_matrix
 from canhve.sites.models import SafePoint, SafePointStatus
 
+from .conftest import passing_survey_form
 from .persona_urls import CASES
 
 
@@ -51,19 +52,7 @@ def test_safepoint_list_query_count_does_not_grow(sites_world):
 
 def test_survey_form_records_and_scores(sites_world):
     client = sites_world.client("k01_officer")
-    data = {"surveyed_on": "2026-01-05", "notes": "Khảo sát thử"}
-    for gate in (
-        "perimeter",
-        "two_accesses",
-        "motorcade_parking",
-        "private_room",
-        "sweepable",
-        "operator",
-        "fire_exits",
-    ):
-        data[f"gate_{gate}"] = "yes"
-    for code in ("comms", "overlook", "footfall", "utilities", "helipad", "flood"):
-        data[f"score_{code}"] = "4"
+    data = passing_survey_form("Khảo sát thử")
     response = client.post(reverse("sites-safepoint-survey", args=[sites_world.point2.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     point = SafePoint.objects.get(pk=sites_world.point2.pk)
