@@ -1,5 +1,8 @@
 import datetime as dt
+import re
+from pathlib import Path
 
+import polib
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -30,3 +33,15 @@ def test_times_are_stored_aware_and_shown_in_ho_chi_minh_time(world):
     with translation.override("vi"):
         assert date_format(local, "SHORT_DATETIME_FORMAT") == "03:30 05/01/2025"
         assert date_format(local.date(), "SHORT_DATE_FORMAT") == "05/01/2025"
+
+
+def test_the_english_catalogue_translates_every_string_with_the_same_placeholders():
+    po = polib.pofile(str(Path(__file__).resolve().parents[2] / "locale/en/LC_MESSAGES/django.po"))
+    placeholders = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+    missing = [e.msgid for e in po if not e.obsolete and (not e.msgstr or e.fuzzy)]
+    mismatched = [
+        e.msgid
+        for e in po.translated_entries()
+        if sorted(placeholders.findall(e.msgid)) != sorted(placeholders.findall(e.msgstr))
+    ]
+    assert missing == [] and mismatched == []
