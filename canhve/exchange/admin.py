@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from canhve.core.locking import VersionedAdmin
+
 from .models import InformationItem
 
 
 @admin.register(InformationItem)
-class InformationItemAdmin(admin.ModelAdmin):
+class InformationItemAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ("title", "kind", "owner_agency", "secrecy", "created_at")
     list_filter = ("kind", "secrecy")
 

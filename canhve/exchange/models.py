@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from canhve.core.locking import Versioned
 from canhve.core.models import Secured
 
 
@@ -13,7 +14,7 @@ class InformationKind(models.TextChoices):
     WARNING = "warning", _("Cảnh báo")
 
 
-class InformationItem(Secured):
+class InformationItem(Versioned, Secured):
     """Thông tin trao đổi: one item of information an agency passes to named partner agencies on a
     need-to-know basis (quy chế phối hợp, information exchange). Recipients are its compartment."""
 

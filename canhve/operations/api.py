@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -6,6 +7,7 @@ from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
 from canhve.apikit import PAGE_SIZE, AuditedPagination
+from canhve.core.locking import ConflictOut, VersionConflict, api_conflict
 
 from .models import Operation, PlanVersion, Task
 from .selectors import get_operation, get_plan_version, operations_visible_to
@@ -73,7 +75,9 @@ class PlanOut(Schema):
 
 
 class PlanIn(Schema):
-    version: int = Field(..., description="The lock counter you loaded; a stale one gets a 422 on `version`.")
+    expected_version: int = Field(
+        ..., description="The `version` you read with the plan; a stale one gets 409 with both versions."
+    )
     objectives: str | None = None
     organisation: str | None = None
     posts: str | None = None
@@ -135,8 +139,17 @@ def get_plan_content(request: HttpRequest, plan_id: int) -> dict:
     return get_plan_version(request.user, plan_id).as_document_content()
 
 
-@router.patch("/plans/{plan_id}", response=PlanOut, summary="Edit a draft plan (optimistic locking)")
-def patch_plan(request: HttpRequest, plan_id: int, payload: PlanIn) -> PlanVersion:
+@router.patch(
+    "/plans/{plan_id}",
+    response={200: PlanOut, 409: ConflictOut},
+    summary="Edit a draft plan (optimistic locking: a stale expected_version gets 409)",
+)
+def patch_plan(request: HttpRequest, plan_id: int, payload: PlanIn) -> Any:
     plan = get_plan_version(request.user, plan_id)
-    texts = {k: v for k, v in payload.dict().items() if k != "version" and v is not None}
-    return update_plan_version(plan=plan, acting_user=request.user, loaded_version=payload.version, **texts)
+    texts = {k: v for k, v in payload.dict().items() if k != "expected_version" and v is not None}
+    try:
+        return 200, update_plan_version(
+            plan=plan, acting_user=request.user, expected_version=payload.expected_version, **texts
+        )
+    except VersionConflict as conflict:
+        return api_conflict(conflict, payload, PlanOut)

@@ -162,18 +162,6 @@ def plan_next_states(status: str) -> list[str]:
     return [to for (frm, to) in PLAN_TRANSITIONS if frm == status]
 
 
-class StaleVersion(Exception):
-    """The record changed since the editor loaded it (optimistic locking)."""
-
-
-def check_lock(loaded_version: int, current_version: int) -> None:
-    if loaded_version != current_version:
-        raise StaleVersion(
-            "Phương án đã được người khác sửa sau khi bạn mở (phiên bản lưu "
-            f"{current_version}, bạn đang sửa {loaded_version}). Hãy tải lại, xem thay đổi rồi sửa tiếp."
-        )
-
-
 @dataclass(frozen=True)
 class FieldDiff:
     field: str

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from canhve.agencies.models import Agency
+from canhve.core.locking import VersionedFormMixin
 from canhve.core.secrecy import Secrecy
 from canhve.geo.models import Province
 from canhve.protectees.models import Protectee
@@ -90,14 +91,12 @@ class ClosureForm(forms.Form):
         ]
 
 
-class TaskStatusForm(forms.Form):
+class TaskStatusForm(VersionedFormMixin, forms.Form):
     status = forms.ChoiceField(choices=TaskStatus.choices)
     na_reason = forms.CharField(max_length=255, required=False)
 
 
-class PlanForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
+class PlanForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = PlanVersion
         fields = ["objectives", "organisation", "posts", "communications", "medical", "notes"]

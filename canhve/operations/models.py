@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from canhve.core.locking import Versioned
 from canhve.core.models import Audited, Secured
 from canhve.protectees.models import TaskGate
 
@@ -39,7 +40,7 @@ class OperationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Đã hủy")
 
 
-class Operation(Secured):
+class Operation(Versioned, Secured):
     """Nhiệm vụ cảnh vệ: a protectee's activity, an international delegation, a special event or a key-area
     duty. Its compartment (shared_with_agencies) is the participating agencies."""
 
@@ -96,7 +97,7 @@ class TaskStatus(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Không áp dụng")
 
 
-class Task(Audited):
+class Task(Versioned, Audited):
     """Nhiệm vụ cụ thể: one item of the checklist, generated from a measure or added by hand."""
 
     audit_parent = "operation"
@@ -209,7 +210,7 @@ class ClosureKind(models.TextChoices):
     STREETS = "streets", _("Tuyến phố")
 
 
-class Closure(Audited):
+class Closure(Versioned, Audited):
     """Phân luồng, cấm đường: an area (polygon) or named streets closed for the operation."""
 
     audit_parent = "operation"
@@ -243,9 +244,9 @@ class PlanStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Đã thay thế")
 
 
-class PlanVersion(Audited):
-    """Phương án / kế hoạch cảnh vệ, one version. `version` is the optimistic-lock counter: a save that
-    carries an older counter is refused (two editors never silently overwrite each other)."""
+class PlanVersion(Versioned, Audited):
+    """Phương án / kế hoạch cảnh vệ, one version (`number`). `version` is the optimistic-lock counter
+    (ADR 0105): a save that carries an older counter gets 409 (two editors never overwrite each other)."""
 
     audit_parent = "operation"
 
@@ -254,7 +255,6 @@ class PlanVersion(Audited):
     status = models.CharField(
         _("trạng thái"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
-    version = models.PositiveIntegerField(default=1)
     based_on = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("dựa trên")
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from canhve.accounts.models import Role
 from canhve.agencies.models import Agency
 from canhve.core.access import can_create_in, can_edit, role_over
+from canhve.core.locking import claim_version
 from canhve.core.secrecy import Secrecy
 from canhve.protectees.models import Measure, Protectee
 
@@ -171,12 +172,21 @@ def require_task_edit(user: Any, task: Task) -> None:
     raise PermissionDenied("Chỉ đơn vị thực hiện hoặc cán bộ kế hoạch của đơn vị chủ quản được cập nhật.")
 
 
-def set_task_status(*, task: Task, status: str, acting_user: Any, na_reason: str = "") -> Task:
+def set_task_status(
+    *,
+    task: Task,
+    status: str,
+    acting_user: Any,
+    na_reason: str = "",
+    expected_version: int | None = None,
+) -> Task:
+    """`expected_version`: the task's version on the checklist the user looked at (ADR 0105)."""
     require_task_edit(acting_user, task)
-    verdict = domain.check_task_change(task.status, status, na_reason=na_reason)
-    if not verdict.allowed:
-        raise ValidationError({"status": list(verdict.reasons)})
     with transaction.atomic():
+        claim_version(task, expected_version)  # first: a stale click is told what changed, not "invalid"
+        verdict = domain.check_task_change(task.status, status, na_reason=na_reason)
+        if not verdict.allowed:
+            raise ValidationError({"status": list(verdict.reasons)})
         task.status = status
         task.na_reason = na_reason if status == TaskStatus.NOT_APPLICABLE else ""
         if status == TaskStatus.DONE:
@@ -297,10 +307,14 @@ def add_closure(
     raise ValidationError({"ring": ["Cần vùng cấm hoặc tên phố cấm."]})
 
 
-def set_closure_active(*, closure: Closure, active: bool, acting_user: Any) -> Closure:
+def set_closure_active(
+    *, closure: Closure, active: bool, acting_user: Any, expected_version: int | None = None
+) -> Closure:
     _require_edit(acting_user, closure.operation)
-    closure.active = active
-    closure.save()
+    with transaction.atomic():
+        claim_version(closure, expected_version)
+        closure.active = active
+        closure.save()
     return closure
 
 
@@ -345,26 +359,20 @@ def create_plan_version(*, operation: Operation, acting_user: Any, **texts: str)
 
 
 def update_plan_version(
-    *, plan: PlanVersion, acting_user: Any, loaded_version: int, **texts: str
+    *, plan: PlanVersion, acting_user: Any, expected_version: int | None, **texts: str
 ) -> PlanVersion:
-    """Save the plan's texts if nobody saved since the editor loaded version `loaded_version`.
-
-    The check and the increment happen in one conditional UPDATE-safe transaction (row lock), so two
-    editors never silently overwrite each other: the second gets a clear message instead.
-    """
+    """Save the plan's texts if nobody saved since the editor loaded `expected_version`: the check and
+    the increment are one conditional UPDATE (ADR 0105), so of two editors of one version the second
+    gets VersionConflict (409 with both versions) instead of overwriting the first."""
     _require_edit(acting_user, plan.operation)
     with transaction.atomic():
         current = PlanVersion.objects.select_for_update().get(pk=plan.pk)
-        try:
-            domain.check_lock(loaded_version, current.version)
-        except domain.StaleVersion as exc:
-            raise ValidationError({"version": [str(exc)]}) from exc
+        claim_version(current, expected_version)
         if not current.is_editable:
             raise ValidationError({"status": ["Chỉ sửa được phương án ở trạng thái dự thảo."]})
         for name, value in texts.items():
             if name in PlanVersion.TEXT_FIELDS:
                 setattr(current, name, value)
-        current.version += 1
         current.save()
     return current
 
@@ -398,8 +406,7 @@ def change_plan_status(*, plan: PlanVersion, target: str, acting_user: Any) -> P
         if target == PlanStatus.ISSUED:
             fresh.issued_at = timezone.now()
         fresh.status = target
-        fresh.version += 1
-        fresh.save()
+        fresh.save()  # moves `version` (Versioned): an editor of the old state gets 409
     plan.refresh_from_db()
     return fresh
 

@@ -7,12 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canhve.accounts.models import Role
 from canhve.core.access import can_edit, role_over
+from canhve.core.locking import VersionConflict, answers_conflicts, conflict_response, posted_version
 from canhve.core.writedown import visible_only
 from canhve.sites.models import Site
 
@@ -43,6 +45,10 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
     for errs in exc.message_dict.values():
         for e in errs:
             messages.error(request, e)
+
+
+def _back_to_operation(record: Any) -> str:
+    return reverse("operations-detail", args=[record.operation_id])
 
 
 def _act(request: HttpRequest, fn: Callable[[], Any], ok: str, back: str, **kw: Any) -> HttpResponse:
@@ -169,6 +175,7 @@ def operation_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@answers_conflicts(back=_back_to_operation)
 def task_update(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(Task.objects.select_related("operation"), pk=pk)
     get_operation(request.user, task.operation_id)
@@ -250,13 +257,20 @@ def closure_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@answers_conflicts(back=_back_to_operation)
 def closure_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    """The button posts the state it asks for (`active` 1/0) and the version it saw."""
     closure = get_object_or_404(Closure.objects.select_related("operation"), pk=pk)
     get_operation(request.user, closure.operation_id)
+    wanted = request.POST.get("active")
+    active = not closure.active if wanted not in ("0", "1") else wanted == "1"
     return _act(
         request,
         lambda: services.set_closure_active(
-            closure=closure, active=not closure.active, acting_user=request.user
+            closure=closure,
+            active=active,
+            acting_user=request.user,
+            expected_version=posted_version(request),
         ),
         _("Đã cập nhật cấm đường."),
         "operations-detail",
@@ -435,8 +449,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_version(request.user, pk)
     op = plan.operation
     editable = plan.is_editable and can_edit(request.user, op, Role.PLANNER)
-    form = PlanForm(request.POST or None, instance=plan, initial={"version": plan.version})
+    form = PlanForm(request.POST or None, instance=plan)
     status = 200
+    conflict = None
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
@@ -446,13 +461,15 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.update_plan_version(
                     plan=plan,
                     acting_user=request.user,
-                    loaded_version=data["version"],
+                    expected_version=data["expected_version"],
                     **{f: data[f] for f in PlanVersion.TEXT_FIELDS},
                 )
+            except VersionConflict as exc:
+                conflict = exc
             except ValidationError as exc:
                 for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields and field != "version" else None, errs)
-                status = 409 if "version" in exc.message_dict else 400
+                    form.add_error(field if field in form.fields else None, errs)
+                status = 400
             else:
                 messages.success(request, _("Đã lưu phương án."))
                 return redirect("operations-plan", pk=plan.pk)
@@ -465,23 +482,20 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if domain.check_plan_transition(plan.status, t, role=role).allowed
         and can_edit(request.user, op, Role.OFFICER)
     ]
-    others = op.plan_versions.exclude(pk=plan.pk)
-    return render(
-        request,
-        "operations/plan.html",
-        {
-            "plan": plan,
-            "op": op,
-            "form": form,
-            "editable": editable,
-            "transitions": transitions,
-            "contingencies": plan.contingencies.select_related("agency", "safe_haven", "alternate_route"),
-            "contingency_form": ContingencyForm() if editable else None,
-            "others": others,
-            "content": plan.as_document_content(),
-        },
-        status=status,
-    )
+    context = {
+        "plan": plan,
+        "op": op,
+        "form": form,
+        "editable": editable,
+        "transitions": transitions,
+        "contingencies": plan.contingencies.select_related("agency", "safe_haven", "alternate_route"),
+        "contingency_form": ContingencyForm() if editable else None,
+        "others": op.plan_versions.exclude(pk=plan.pk),
+        "content": plan.as_document_content(),
+    }
+    if conflict is not None:
+        return conflict_response(request, "operations/plan.html", context, conflict, form)
+    return render(request, "operations/plan.html", context, status=status)
 
 
 @login_required

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from canhve.core.locking import VersionedAdmin
+
 from .models import CategoryMeasure, Measure, Protectee, ProtecteeCategory
 
 
@@ -9,16 +11,16 @@ class CategoryMeasureInline(admin.TabularInline):
 
 
 @admin.register(ProtecteeCategory)
-class ProtecteeCategoryAdmin(admin.ModelAdmin):
+class ProtecteeCategoryAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ("code", "name", "group", "legal_basis")
     inlines = [CategoryMeasureInline]
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ("code", "name", "legal_ref", "offset_hours", "gate", "mandatory", "lead_agency_code")
 
 
 @admin.register(Protectee)
-class ProtecteeAdmin(admin.ModelAdmin):
+class ProtecteeAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ("title", "category", "active")

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from canhve.agencies.models import AgencyKind
+from canhve.core.locking import Versioned
 from canhve.core.models import Audited
 
 
@@ -32,7 +33,7 @@ class TaskGate(models.TextChoices):
     NONE = "", _("Không chặn")
 
 
-class ProtecteeCategory(Audited):
+class ProtecteeCategory(Versioned, Audited):
     """Nhóm đối tượng cảnh vệ: one group of Art 10 (or a key area / special event), editable data."""
 
     audit_public = True  # Guard Law categories: reference data
@@ -61,7 +62,7 @@ class ProtecteeCategory(Audited):
         )
 
 
-class Measure(Audited):
+class Measure(Versioned, Audited):
     """Biện pháp cảnh vệ (Art 11a): a measure, with how its task is generated for an operation."""
 
     audit_public = True  # Guard Law measures: reference data
@@ -139,7 +140,7 @@ class CategoryMeasure(Audited):
         return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)
 
 
-class Protectee(Audited):
+class Protectee(Versioned, Audited):
     """Đối tượng cảnh vệ: an office or title (e.g. "Chủ tịch nước") with its category. No personal data."""
 
     audit_public = True  # an office or title, no personal data: reference data

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from canhve.core.locking import VersionedAdmin
+
 from .models import BasicSurvey, CriteriaSet, Criterion, SafePoint, Site
 
 
@@ -9,7 +11,7 @@ class VisibleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Site)
-class SiteAdmin(VisibleAdmin):
+class SiteAdmin(VersionedAdmin, VisibleAdmin):
     list_display = ("name", "kind", "province", "owner_agency", "secrecy", "source")
     list_filter = ("kind", "secrecy", "source")
     search_fields = ("name", "address")
@@ -17,7 +19,7 @@ class SiteAdmin(VisibleAdmin):
 
 
 @admin.register(SafePoint)
-class SafePointAdmin(VisibleAdmin):
+class SafePointAdmin(VersionedAdmin, VisibleAdmin):
     list_display = ("site", "status", "score", "resurvey_due_on", "owner_agency", "secrecy")
     list_filter = ("status",)
     raw_id_fields = ("site",)
@@ -35,7 +37,7 @@ class SafePointAdmin(VisibleAdmin):
 
 
 @admin.register(BasicSurvey)
-class BasicSurveyAdmin(VisibleAdmin):
+class BasicSurveyAdmin(VersionedAdmin, VisibleAdmin):
     list_display = ("title", "province", "legacy_province", "effective_from", "effective_to", "owner_agency")
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from canhve.agencies.models import Agency
+from canhve.core.locking import VersionedFormMixin
 from canhve.core.secrecy import Secrecy
 from canhve.geo.models import LegacyProvince, Province
 
@@ -27,7 +28,7 @@ def _agency_field(user: Any) -> forms.ModelChoiceField:
     )
 
 
-class SiteForm(forms.ModelForm):
+class SiteForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Site
         fields = [

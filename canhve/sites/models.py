@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from canhve.core.locking import Versioned
 from canhve.core.models import Audited, Secured
 from canhve.geo.models import LegacyDistrict, LegacyProvince, Province, Ward
 
@@ -33,7 +34,7 @@ class SiteKind(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
-class Site(Secured):
+class Site(Versioned, Secured):
     name = models.CharField(_("tên"), max_length=200)
     kind = models.CharField(_("loại"), max_length=20, choices=SiteKind.choices, db_index=True)
     lat = models.FloatField(_("vĩ độ"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
@@ -256,7 +257,7 @@ class SafePointStatus(models.TextChoices):
     RETIRED = domain.S.RETIRED, _("Loại bỏ")
 
 
-class SafePoint(Secured):
+class SafePoint(Versioned, Secured):
     """Điểm dừng, nghỉ an toàn: a site proposed, surveyed, scored and approved as a pre-approved halt.
     Usable in an operation only while approved and before its re-survey date."""
 
@@ -400,7 +401,7 @@ class Evidence(Audited):
 # ---- basic survey per province ------------------------------------------------------------------------
 
 
-class BasicSurvey(Secured):
+class BasicSurvey(Versioned, Secured):
     """Điều tra cơ bản of one province, effective-dated: a new survey closes the previous one. For a
     2025 province (34) or, for history, a legacy province (63). Bundles the province's sites, safe points
     and contacts, with a completion checklist (automatic items from the data, the rest confirmed)."""

@@ -22,6 +22,7 @@ from django.utils import timezone
 from canhve.accounts.models import Role
 from canhve.agencies.models import Agency
 from canhve.core.access import can_create_in, can_edit
+from canhve.core.locking import claim_version
 from canhve.core.secrecy import Secrecy
 from canhve.geo.models import LegacyProvince, Province
 
@@ -172,12 +173,14 @@ def create_site(
     return site
 
 
-def update_site(*, acting_user: Any, site: Site, **fields: Any) -> Site:
+def update_site(*, acting_user: Any, site: Site, expected_version: int | None = None, **fields: Any) -> Site:
+    """`expected_version`: the version the editor loaded; a stale one raises VersionConflict (ADR 0105)."""
     if not can_edit(acting_user, site, Role.OFFICER):
         raise PermissionDenied("Cần quyền cán bộ của đơn vị chủ quản và mức tiếp cận phù hợp.")
     if "secrecy" in fields:
         _check_secrecy(acting_user, fields["secrecy"])
     with transaction.atomic():
+        claim_version(site, expected_version)
         for name, value in fields.items():
             if name not in (*SITE_FIELDS, "secrecy"):
                 raise ValidationError({"__all__": [f"Trường không có: {name}."]})
@@ -654,6 +657,8 @@ def confirm_checklist_item(*, acting_user: Any, survey: BasicSurvey, key: str, d
     if key not in manual:
         raise ValidationError({"key": ["Mục này tính tự động từ dữ liệu, không xác nhận tay."]})
     with transaction.atomic():
+        # Re-read under a row lock: two planners ticking different items must not drop each other's.
+        survey = BasicSurvey.objects.select_for_update().get(pk=survey.pk)
         confirmed = dict(survey.confirmed)
         if done:
             confirmed[key] = {"by": acting_user.get_username(), "on": timezone.localdate().isoformat()}

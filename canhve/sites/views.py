@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from canhve.accounts.models import Role
 from canhve.core.access import can_edit, get_visible_or_404, record_read
 from canhve.core.jobs import enqueue
+from canhve.core.locking import VersionConflict, conflict_response
 from canhve.core.models import AuditAction
 
 from . import domain, selectors, services
@@ -124,7 +125,14 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
         fields = {k: d[k] for k in (*services.SITE_FIELDS, "secrecy") if k in d and k != "external_id"}
         site.refresh_from_db()  # the form wrote into the instance; let the service make the change
         try:
-            services.update_site(acting_user=request.user, site=site, **fields)
+            services.update_site(
+                acting_user=request.user,
+                site=site,
+                expected_version=form.cleaned_data.get("expected_version"),
+                **fields,
+            )
+        except VersionConflict as conflict:
+            return conflict_response(request, "sites/form.html", {"title": site.name}, conflict, form)
         except (PermissionDenied, ValidationError) as exc:
             _apply_errors(form, exc)
         else:

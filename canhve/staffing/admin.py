@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from canhve.core.locking import VersionedAdmin
+
 from .models import MobilisationRequest, Personnel, Post, Roster, Skill
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ("code", "name", "scarce")
 
 
@@ -14,21 +16,21 @@ class _Scoped(admin.ModelAdmin):
 
 
 @admin.register(Personnel)
-class PersonnelAdmin(_Scoped):
+class PersonnelAdmin(VersionedAdmin, _Scoped):
     list_display = ("full_name", "service_number", "rank", "owner_agency", "clearance", "is_active")
     search_fields = ("full_name", "service_number")
 
 
 @admin.register(Post)
-class PostAdmin(_Scoped):
+class PostAdmin(VersionedAdmin, _Scoped):
     list_display = ("name", "zone", "owner_agency", "head_count", "min_clearance")
 
 
 @admin.register(Roster)
-class RosterAdmin(_Scoped):
+class RosterAdmin(VersionedAdmin, _Scoped):
     list_display = ("name", "start_date", "days", "status", "owner_agency")
 
 
 @admin.register(MobilisationRequest)
-class MobilisationRequestAdmin(_Scoped):
+class MobilisationRequestAdmin(VersionedAdmin, _Scoped):
     list_display = ("title", "owner_agency", "partner_agency", "head_count", "status")

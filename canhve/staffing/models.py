@@ -9,11 +9,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from canhve.core.locking import Versioned
 from canhve.core.models import Audited, Job, Secured
 from canhve.core.secrecy import Secrecy
 
 
-class Skill(models.Model):
+class Skill(Versioned, models.Model):
     """Chuyên môn, nghiệp vụ: reference data (close protection, driver, EOD, CBRN, …)."""
 
     code = models.SlugField(_("mã"), max_length=32, unique=True)
@@ -31,7 +32,7 @@ class Skill(models.Model):
         return self.name
 
 
-class Personnel(Secured):
+class Personnel(Versioned, Secured):
     """Cán bộ, chiến sĩ: one officer who can be put on a post. Owned by their agency (unit)."""
 
     full_name = models.CharField(_("họ tên"), max_length=150)
@@ -114,7 +115,7 @@ class Absence(Audited):
         return f"{self.personnel}: {self.get_kind_display()} {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
 
 
-class Post(Secured):
+class Post(Versioned, Secured):
     """Vị trí, chốt trực: a place officers stand on every shift of a roster, for an operation's zone or
     site or a key area's standing duty."""
 
@@ -191,7 +192,7 @@ class ShiftPattern(models.TextChoices):
     TWO_TWELVE = "2x12", _("2 ca 12 giờ (06–18, 18–06)")
 
 
-class Roster(Secured):
+class Roster(Versioned, Secured):
     """Lịch phân công ca trực: the posts to staff over a period, its shifts and the assignments."""
 
     name = models.CharField(_("tên"), max_length=200)
@@ -257,7 +258,7 @@ class AssignmentSource(models.TextChoices):
     MANUAL = "manual", _("Chỉ định")
 
 
-class Assignment(Audited):
+class Assignment(Versioned, Audited):
     """Phân công: one person on one post for one shift, with sign-in/sign-out on the day."""
 
     audit_parent = "roster"
@@ -299,7 +300,7 @@ class MobilisationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Đã hủy")
 
 
-class MobilisationRequest(Secured):
+class MobilisationRequest(Versioned, Secured):
     """Đề nghị điều động lực lượng: "N officers with skill X for operation Y on these dates" sent to a partner
     agency, which answers with named people or declines. The partner sees it through the compartment."""
 

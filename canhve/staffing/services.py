@@ -15,6 +15,7 @@ from canhve.accounts.models import Role
 from canhve.agencies.models import Agency
 from canhve.core.access import can_create_in, can_edit
 from canhve.core.jobs import enqueue
+from canhve.core.locking import claim_version
 from canhve.core.models import Job
 from canhve.core.secrecy import Secrecy
 
@@ -240,15 +241,20 @@ def publish_roster(*, acting_user: Any, roster: Roster) -> Roster:
     return roster
 
 
-def set_pin(*, acting_user: Any, assignment: Assignment, pinned: bool) -> Assignment:
-    """Pin (giữ cố định) an assignment so every re-solve keeps it, or release it."""
+def set_pin(
+    *, acting_user: Any, assignment: Assignment, pinned: bool, expected_version: int | None = None
+) -> Assignment:
+    """Pin (giữ cố định) an assignment so every re-solve keeps it, or release it. `expected_version`: the
+    version on the roster page the planner clicked (ADR 0105)."""
     _require_edit(
         acting_user, assignment.roster, Role.PLANNER, "Cần quyền cán bộ kế hoạch của đơn vị lập lịch."
     )
     if assignment.roster.status == RosterStatus.PUBLISHED:
         raise ValidationError({"pinned": ["Lịch đã ban hành."]})
-    assignment.pinned = pinned
-    assignment.save()
+    with transaction.atomic():
+        claim_version(assignment, expected_version)
+        assignment.pinned = pinned
+        assignment.save()
     return assignment
 
 

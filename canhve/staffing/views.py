@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from canhve.accounts.models import Role
 from canhve.core.access import can_create_in, can_edit, get_visible_or_404
+from canhve.core.locking import answers_conflicts, posted_version
 from canhve.core.writedown import visible_only
 
 from . import domain, selectors, services
@@ -311,19 +312,31 @@ def _visible_assignment(request: HttpRequest, pk: int) -> Assignment:
     return assignment
 
 
-def _back(assignment: Assignment) -> HttpResponse:
+def _day_url(assignment: Assignment) -> str:
     from django.urls import reverse
 
     day = assignment.shift.start.date().isoformat()
-    return redirect(f"{reverse('staffing-roster-detail', kwargs={'pk': assignment.roster_id})}?day={day}")
+    return f"{reverse('staffing-roster-detail', kwargs={'pk': assignment.roster_id})}?day={day}"
+
+
+def _back(assignment: Assignment) -> HttpResponse:
+    return redirect(_day_url(assignment))
 
 
 @login_required
 @require_POST
+@answers_conflicts(back=_day_url)
 def assignment_pin(request: HttpRequest, pk: int) -> HttpResponse:
+    """The button posts the state it asks for (`pinned` 1/0) and the version it saw."""
     assignment = _visible_assignment(request, pk)
+    wanted = request.POST.get("pinned")
     try:
-        services.set_pin(acting_user=request.user, assignment=assignment, pinned=not assignment.pinned)
+        services.set_pin(
+            acting_user=request.user,
+            assignment=assignment,
+            pinned=not assignment.pinned if wanted not in ("0", "1") else wanted == "1",
+            expected_version=posted_version(request),
+        )
     except ValidationError as exc:
         _flash_errors(request, exc)
     return _back(assignment)

@@ -38,20 +38,26 @@ def test_the_list_is_scoped_and_anonymous_is_refused(ops_world):
 
 
 @pytest.mark.django_db
-def test_a_stale_patch_gets_a_422_on_version(ops_world):
+def test_a_stale_patch_gets_a_409_with_both_versions(ops_world):
     client, plan = ops_world.client("k01_officer"), ops_world.plan
     url = f"/api/operations/plans/{plan.pk}"
     ok = client.patch(
         url,
-        json.dumps({"version": plan.version, "medical": "Xe cứu thương"}),
+        json.dumps({"expected_version": plan.version, "medical": "Xe cứu thương"}),
         content_type="application/json",
     )
     assert ok.status_code == 200 and ok.json()["version"] == plan.version + 1
     stale = client.patch(
-        url, json.dumps({"version": plan.version, "medical": "Khác"}), content_type="application/json"
+        url,
+        json.dumps({"expected_version": plan.version, "medical": "Khác"}),
+        content_type="application/json",
     )
-    assert stale.status_code == 422
-    assert stale.json()["errors"][0]["field"] == "version"
+    assert stale.status_code == 409
+    body = stale.json()
+    assert body["submitted"]["medical"] == "Khác" and body["current"]["medical"] == "Xe cứu thương"
+    assert (body["expected_version"], body["current_version"]) == (plan.version, plan.version + 1)
+    no_version = client.patch(url, json.dumps({"medical": "Khác"}), content_type="application/json")
+    assert no_version.status_code == 422  # expected_version is required: no blind overwrite
 
 
 @pytest.mark.django_db

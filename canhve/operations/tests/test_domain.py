@@ -1,7 +1,5 @@
 import datetime as dt
 
-import pytest
-
 from canhve.operations import domain
 from canhve.operations.domain import COMMANDER, OFFICER, PLANNER, TaskState
 
@@ -78,12 +76,6 @@ def test_due_time_is_relative_to_the_start():
     start = dt.datetime(2030, 1, 1, 8, 0)
     assert domain.task_due(start, -72) == dt.datetime(2029, 12, 29, 8, 0)
     assert domain.due_label(-2) == "T-2 h"
-
-
-def test_the_lock_refuses_a_stale_version():
-    domain.check_lock(3, 3)
-    with pytest.raises(domain.StaleVersion):
-        domain.check_lock(2, 3)
 
 
 def test_plan_versions_follow_their_own_cycle():

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from canhve.core.locking import VersionConflict
 from canhve.core.models import AuditEntry
 from canhve.operations import routing, services
 from canhve.operations.models import Movement, MovementRoute, PlanStatus, Stop, TaskStatus
@@ -110,15 +111,18 @@ def test_the_partner_agency_updates_its_own_task_only(ops_world):
 def test_two_editors_never_silently_overwrite_each_other(ops_world):
     plan, officer = ops_world.plan, ops_world.users["k01_officer"]
     loaded = plan.version
-    services.update_plan_version(plan=plan, acting_user=officer, loaded_version=loaded, objectives="Người 1")
-    with pytest.raises(ValidationError) as exc:
+    services.update_plan_version(
+        plan=plan, acting_user=officer, expected_version=loaded, objectives="Người 1"
+    )
+    with pytest.raises(VersionConflict) as exc:
         services.update_plan_version(
             plan=plan,
             acting_user=ops_world.users["k01_commander"],
-            loaded_version=loaded,
+            expected_version=loaded,
             objectives="Người 2",
         )
-    assert "version" in exc.value.message_dict
+    assert (exc.value.expected, exc.value.current) == (loaded, loaded + 1)
+    assert exc.value.instance.objectives == "Người 1"
     plan.refresh_from_db()
     assert plan.objectives == "Người 1"
 

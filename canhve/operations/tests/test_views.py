@@ -36,10 +36,11 @@ def test_a_stale_plan_edit_is_refused_with_a_clear_message(ops_world):
     plan = ops_world.plan
     url = f"/operations/plans/{plan.pk}/"
     client = ops_world.client("k01_officer")
-    first = client.post(url, {"objectives": "A", "version": plan.version})
+    first = client.post(url, {"objectives": "A", "expected_version": plan.version})
     assert first.status_code == 302
-    second = client.post(url, {"objectives": "B", "version": plan.version})
+    second = client.post(url, {"objectives": "B", "expected_version": plan.version})
     assert second.status_code == 409
-    assert "người khác sửa" in second.content.decode()
+    body = second.content.decode()
+    assert "người khác sửa" in body and ">A</td>" in body and ">B</td>" in body  # stored beside submitted
     plan.refresh_from_db()
     assert plan.objectives == "A"
