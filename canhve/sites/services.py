@@ -658,7 +658,7 @@ def confirm_checklist_item(*, acting_user: Any, survey: BasicSurvey, key: str, d
         raise ValidationError({"key": ["Mục này tính tự động từ dữ liệu, không xác nhận tay."]})
     with transaction.atomic():
         # Re-read under a row lock: two planners ticking different items must not drop each other's.
-        survey = BasicSurvey.objects.select_for_update().get(pk=survey.pk)
+        survey.refresh_from_db(from_queryset=BasicSurvey.objects.select_for_update())
         confirmed = dict(survey.confirmed)
         if done:
             confirmed[key] = {"by": acting_user.get_username(), "on": timezone.localdate().isoformat()}
