@@ -14,6 +14,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from canhve.core.models import AuditAction, write_audit
+from canhve.core.transactions import commits_on_refusal
 
 from . import second_factor
 from .forms import ApiTokenForm
@@ -71,6 +72,9 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("home")
 
 
+# A wrong code answers 400 but must keep its LOGIN_FAILED audit row and django-otp's throttling counter,
+# or the second factor could be guessed without limit (ADR 0106).
+@commits_on_refusal
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the authenticator app, or one recovery code."""
@@ -96,6 +100,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The unconfirmed device whose QR code the page shows must outlive a wrong first code (400), and so must
+# its throttling counter (ADR 0106).
+@commits_on_refusal
 @login_required
 def otp_enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in of a user who needs a second factor: scan the QR (or type the secret), confirm a code,

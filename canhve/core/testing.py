@@ -135,3 +135,25 @@ def everyone(status: int, *, anonymous: int = 302, **overrides: int) -> dict[str
     expect["anonymous"] = anonymous
     expect.update(overrides)
     return expect
+
+
+def database_rows(
+    *, exclude: frozenset[str] = frozenset({"django_session"})
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (sessions aside: each request slides their expiry), to show that a
+    request changed nothing at all: compare the value before and after it (ADR 0106)."""
+    from django.db import connection
+
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.table_names()):
+            if table in exclude:
+                continue
+            cursor.execute(f"SELECT * FROM {quote(table)}")  # noqa: S608 - names from introspection
+            rows[table] = sorted(cursor.fetchall(), key=repr)
+    return rows
+
+
+def changed_tables(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> list[str]:
+    return sorted(t for t in before.keys() | after.keys() if before.get(t) != after.get(t))

@@ -13,6 +13,7 @@ from canhve.core.access import get_visible_or_404
 from canhve.core.locking import VersionConflict, conflict_body
 
 from . import domain, services
+from .forms import check_pdf
 from .models import Document, DocumentType, FileKind
 
 router = Router()
@@ -190,6 +191,10 @@ def download(request: HttpRequest, doc_id: int, kind: str) -> HttpResponse:
 
 @router.post("/verify", response=VerificationOut, summary="Verify the digital signatures of a PDF")
 def verify(request: HttpRequest, pdf: File[UploadedFile]) -> dict:
+    try:
+        check_pdf(pdf)
+    except ValidationError as exc:
+        raise ValidationError({"pdf": exc.messages}) from exc
     report = services.verify_upload(acting_user=request.user, data=pdf.read(), filename=pdf.name or "")
     return {
         "ok": report.ok,

@@ -188,8 +188,22 @@ class DocumentFilter(forms.Form):
     doc_type = forms.ModelChoiceField(label=_("Loại"), queryset=DocumentType.objects.all(), required=False)
 
 
+PDF_MAX_BYTES = 20 * 1024 * 1024
+
+
+def check_pdf(upload: Any) -> Any:
+    """A PDF by its content (header and end marker), before the check is run and audited (ADR 0106)."""
+    from canhve.core.uploads import file_type
+
+    file_type(upload, {"application/pdf"}, max_bytes=PDF_MAX_BYTES)
+    return upload
+
+
 class VerifyForm(forms.Form):
     pdf = forms.FileField(label=_("Tệp PDF"))
+
+    def clean_pdf(self) -> Any:
+        return check_pdf(self.cleaned_data["pdf"])
 
 
 class CredentialUploadForm(forms.Form):

@@ -271,7 +271,8 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["pdf"]
         report = services.verify_upload(acting_user=request.user, data=upload.read(), filename=upload.name)
-    return render(request, "documents/verify.html", {"form": form, "report": report})
+    status = 400 if request.method == "POST" and report is None else 200
+    return render(request, "documents/verify.html", {"form": form, "report": report}, status=status)
 
 
 @login_required

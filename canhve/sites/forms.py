@@ -13,6 +13,21 @@ from canhve.geo.models import LegacyProvince, Province
 from .models import CriteriaSet, SafePointStatus, Site, SiteKind
 
 
+def _evidence_errors(uploads: list[Any]) -> list[str]:
+    """Why each file would be refused as evidence (type by content, photos decoded by Pillow), by name."""
+    from django.core.exceptions import ValidationError
+
+    from .services import evidence_type
+
+    errors = []
+    for upload in uploads:
+        try:
+            evidence_type(upload)
+        except ValidationError as exc:
+            errors.append(f"{upload.name}: {' '.join(exc.messages)}")
+    return errors
+
+
 def _secrecy_field(user: Any, initial: int = Secrecy.MAT) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=_("Độ mật"),
@@ -168,6 +183,13 @@ class SurveyForm(forms.Form):
                 widget=forms.TextInput(attrs={"placeholder": _("Căn cứ, số đo")}),
             )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # Every file, not only the last one the field keeps: refused before the survey is recorded.
+        for error in _evidence_errors(self.files.getlist("files")):
+            self.add_error("files", error)
+        return data
+
     def answers(
         self,
     ) -> tuple[dict[str, bool | None], dict[str, int | None], dict[str, str], dict[str, float]]:
@@ -191,6 +213,13 @@ class SurveyForm(forms.Form):
 class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("Tệp (JPEG, PNG, PDF ≤ 10 MB)"))
     caption = forms.CharField(label=_("Chú thích"), required=False, max_length=200)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        errors = _evidence_errors([upload])
+        if errors:
+            raise forms.ValidationError(errors)
+        return upload
 
 
 class StatusForm(forms.Form):

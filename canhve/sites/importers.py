@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -110,12 +111,19 @@ def read_geojson(data: bytes) -> Iterator[Row]:
 def read_xlsx(data: bytes) -> Iterator[Row]:
     try:
         import openpyxl  # type: ignore[import-untyped]
+        from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
     except ImportError as exc:
         raise ImportFormatError(
             "Chưa cài thư viện đọc XLSX (openpyxl). Hãy lưu bảng tính thành CSV (UTF-8) rồi nhập lại."
         ) from exc
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    rows = book.active.iter_rows(values_only=True)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = book.active.iter_rows(values_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, InvalidFileException) as exc:
+        # A renamed or damaged file: the form says so under the file field, never a 500 (ADR 0106).
+        raise ImportFormatError(
+            "Không đọc được tệp XLSX (tệp hỏng hoặc không phải bảng tính Excel)."
+        ) from exc
     header = [str(h or "") for h in next(rows, [])]
     for i, values in enumerate(rows, start=2):
         yield i, _normalise(dict(zip(header, values, strict=False)))

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from canhve.accounts.models import Role
 from canhve.agencies.models import Agency
+from canhve.core import uploads
 from canhve.core.access import can_create_in, can_edit
 from canhve.core.locking import claim_version
 from canhve.core.secrecy import Secrecy
@@ -43,11 +44,7 @@ from .models import (
 
 DEFAULT_CRITERIA_FILE = "criteria/safe_point_default_v1.json"
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES = {  # magic bytes → content type: the file's content decides, not its name
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"%PDF-": "application/pdf",
-}
+EVIDENCE_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf"})
 DUPLICATE_RADIUS_M = 100.0
 
 
@@ -518,6 +515,15 @@ def record_survey(
     return survey
 
 
+def evidence_type(upload: UploadedFile) -> str:
+    """The content type of an evidence file, decided by its content (a photo must decode with Pillow);
+    ValidationError on `file` otherwise. The survey and evidence forms call it too, before any write."""
+    try:
+        return uploads.file_type(upload, EVIDENCE_TYPES, max_bytes=EVIDENCE_MAX_BYTES)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+
+
 def add_evidence(
     *, acting_user: Any, survey: SafePointSurvey, upload: UploadedFile, caption: str = ""
 ) -> Evidence:
@@ -525,22 +531,14 @@ def add_evidence(
     point = survey.safe_point
     if not can_edit(acting_user, point, Role.OFFICER):
         raise PermissionDenied("Cần quyền cán bộ của đơn vị chủ quản.")
-    if upload.size is None or upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError({"file": ["Tệp quá lớn (tối đa 10 MB)."]})
-    if upload.size == 0:
-        raise ValidationError({"file": ["Tệp rỗng."]})
-    upload.seek(0)
-    head = upload.read(16)
-    content_type = next((t for magic, t in EVIDENCE_TYPES.items() if head.startswith(magic)), None)
-    if content_type is None:
-        raise ValidationError({"file": ["Chỉ nhận ảnh JPEG, PNG hoặc tệp PDF (kiểm tra theo nội dung tệp)."]})
+    content_type = evidence_type(upload)
     upload.seek(0)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
     original = Path(upload.name or "tep").name
-    ext = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}[content_type]
+    ext = uploads.EXTENSION[content_type]
     upload.name = f"{digest.hexdigest()[:24]}{ext}"  # never trust the uploaded name on disk
     with transaction.atomic():
         item = Evidence(

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -314,20 +313,20 @@ def safepoint_survey(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         gates, scores, evidence, fallback = form.answers()
         try:
-            # One savepoint: a refused file undoes the survey and the status change (ADR 0106).
-            with transaction.atomic():
-                survey = services.record_survey(
-                    acting_user=request.user,
-                    point=point,
-                    surveyed_on=form.cleaned_data["surveyed_on"],
-                    gates=gates,
-                    scores=scores,
-                    evidence=evidence,
-                    notes=form.cleaned_data["notes"],
-                    fallback_values=fallback,
-                )
-                for upload in request.FILES.getlist("files"):
-                    services.add_evidence(acting_user=request.user, survey=survey, upload=upload)
+            # The form checked every file already; should the service still refuse one, the 400 below
+            # rolls back the survey and the status change with it (RollbackOnRefusalMiddleware, ADR 0106).
+            survey = services.record_survey(
+                acting_user=request.user,
+                point=point,
+                surveyed_on=form.cleaned_data["surveyed_on"],
+                gates=gates,
+                scores=scores,
+                evidence=evidence,
+                notes=form.cleaned_data["notes"],
+                fallback_values=fallback,
+            )
+            for upload in request.FILES.getlist("files"):
+                services.add_evidence(acting_user=request.user, survey=survey, upload=upload)
         except (PermissionDenied, ValidationError) as exc:
             _apply_errors(form, exc)
         else:
@@ -339,6 +338,24 @@ def safepoint_survey(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _survey_page(
+    request: HttpRequest, survey: SafePointSurvey, point: SafePoint, form: EvidenceForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "sites/survey_detail.html",
+        {
+            "survey": survey,
+            "point": point,
+            "answers": _answers(survey),
+            "evidence": survey.evidence.all(),
+            "can_add": can_edit(request.user, point, Role.OFFICER),
+            "evidence_form": form,
+        },
+        status=status,
+    )
+
+
 @login_required
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     survey = SafePointSurvey.objects.select_related("criteria_set", "surveyor").filter(pk=pk).first()
@@ -347,19 +364,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_visible_or_404(
         SafePoint.objects.select_related("site"), request.user, pk=survey.safe_point_id
     )
-    answers = _answers(survey)
-    return render(
-        request,
-        "sites/survey_detail.html",
-        {
-            "survey": survey,
-            "point": point,
-            "answers": answers,
-            "evidence": survey.evidence.all(),
-            "can_add": can_edit(request.user, point, Role.OFFICER),
-            "evidence_form": EvidenceForm(),
-        },
-    )
+    return _survey_page(request, survey, point, EvidenceForm())
 
 
 @login_required
@@ -381,12 +386,12 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
                 caption=form.cleaned_data["caption"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            _apply_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm tài liệu."))
-    else:
-        messages.error(request, _("Chưa chọn tệp."))
-    return redirect("sites-survey-detail", pk=survey.pk)
+            return redirect("sites-survey-detail", pk=survey.pk)
+    # A refused file: the survey page again, the reason under the file field (ADR 0106).
+    return _survey_page(request, survey, point, form, status=400)
 
 
 @login_required

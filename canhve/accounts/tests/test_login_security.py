@@ -288,3 +288,46 @@ def test_lockout_ends_after_the_15_minute_cool_off(world) -> None:
     assert _try(Client(), "th_liaison", PASSWORD).status_code == 429
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
     assert _try(Client(), "th_liaison", PASSWORD).status_code == 302
+
+
+# ---- refused sign-ins keep their records (ADR 0106: any other refused request is rolled back) ----------
+
+
+@pytest.mark.django_db
+def test_a_wrong_second_factor_code_keeps_its_audit_row_and_throttle(world) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=world.user("k01_officer"), name="app", confirmed=True)
+    client = _password_only(Client(), "k01_officer")
+    failed = AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED, note="second factor")
+    wrong = "000000" if _code(device) != "000000" else "111111"
+    for attempt in (1, 2):
+        assert client.post(reverse("otp-verify"), {"code": wrong}).status_code == 400
+        device.refresh_from_db()
+        assert failed.count() == attempt
+        assert device.throttling_failure_count == attempt
+        device.throttle_reset(commit=False)
+        device.throttling_failure_count = attempt  # let the next try reach the check, keep the count
+        device.save()
+
+
+@pytest.mark.django_db
+def test_a_wrong_first_enrolment_code_keeps_the_device_its_qr_shows(world) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = _password_only(Client(), "k01_commander")
+    # No GET first: the refused POST itself creates the device whose QR code the 400 page shows.
+    response = client.post(reverse("otp-enrol"), {"code": "000000"})
+    assert response.status_code == 400
+    device = TOTPDevice.objects.get(user=world.user("k01_commander"), confirmed=False)
+    assert response.context["secret"] == __import__("base64").b32encode(device.bin_key).decode()
+
+
+@pytest.mark.django_db
+def test_failed_sign_ins_on_the_admin_login_count_towards_the_lockout(world) -> None:
+    from axes.models import AccessAttempt
+
+    for _ in range(5):
+        Client().post("/admin/login/", {"username": "th_liaison", "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
+    assert AccessAttempt.objects.get(username="th_liaison").failures_since_start == 5
+    assert _try(Client(), "th_liaison", PASSWORD, ip="10.0.0.8").status_code == 429

@@ -1,7 +1,9 @@
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from canhve.core.secrecy import Secrecy
 from canhve.geo import lookup
@@ -9,7 +11,15 @@ from canhve.geo.models import LegacyProvince, Province
 from canhve.sites import services
 from canhve.sites.models import BasicSurvey, Site, SiteKind
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 8)) -> bytes:
+    """A real, tiny image: evidence photos are decoded with Pillow before they are stored."""
+    out = io.BytesIO()
+    Image.new("RGB", size, "white").save(out, format=fmt)
+    return out.getvalue()
+
+
+PNG = image_bytes()
 GOOD_GATES = {
     g: True
     for g in (

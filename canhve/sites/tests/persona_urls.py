@@ -27,7 +27,8 @@ CASES = [
     UrlCase("sites-safepoint-survey", EDIT, kwargs=lambda w: {"pk": w.point.pk}),
     UrlCase("sites-survey-detail", SHARED, kwargs=lambda w: {"pk": w.survey.pk}),
     UrlCase("sites-evidence", SHARED, kwargs=lambda w: {"pk": w.evidence.pk}),
-    UrlCase("sites-evidence-add", _post_done(), kwargs=lambda w: {"pk": w.survey.pk}, method="post"),
+    # No file sent: those who may add evidence get the survey page again, 400 naming the file field.
+    UrlCase("sites-evidence-add", _post_done(400, 400), kwargs=lambda w: {"pk": w.survey.pk}, method="post"),
     # Approval needs the commander's role: the planner who surveyed may not approve.
     UrlCase(
         "sites-safepoint-approve", _post_done(officer=403), kwargs=lambda w: {"pk": w.point.pk}, method="post"

@@ -210,7 +210,7 @@ def test_evidence_type_is_checked_by_content_and_size_limited(sites_world, monke
     pdf = services.add_evidence(
         acting_user=officer,
         survey=sites_world.survey,
-        upload=SimpleUploadedFile("bien-ban.txt", b"%PDF-1.7\n...", content_type="text/plain"),
+        upload=SimpleUploadedFile("bien-ban.txt", b"%PDF-1.7\n...\n%%EOF\n", content_type="text/plain"),
     )
     assert pdf.content_type == "application/pdf" and pdf.original_name == "bien-ban.txt"
     assert "bien-ban" not in pdf.file.name  # stored under its hash, not the uploaded name
