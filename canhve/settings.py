@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "canhve.core.middleware.PrivateResponseMiddleware",
     # Last, so it sees the login attempts every view above it handled.
     "axes.middleware.AxesMiddleware",
+    # Innermost: runs the view in its ATOMIC_REQUESTS transaction and rolls it back when the view answers
+    # 4xx/5xx, so a refused request changes nothing (ADR 0106, canhve/core/transactions.py).
+    "canhve.core.transactions.RollbackOnRefusalMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -144,7 +147,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# Every request runs in one transaction, so a write and its audit row commit or roll back together.
+# Every request runs in one transaction, so a write and its audit row commit or roll back together; it rolls
+# back when the view answers 4xx/5xx as well as when it raises (RollbackOnRefusalMiddleware, ADR 0106).
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several planners at once (ADR 0105): WAL lets readers run beside the one writer; IMMEDIATE takes the
