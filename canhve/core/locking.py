@@ -187,7 +187,7 @@ class VersionedAdminForm(VersionedFormMixin, forms.ModelForm):
     conflict: VersionConflict | None = None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or self.cleaned_data
         expected = data.get("expected_version")
         if self.instance.pk is None or expected is None:
             return data

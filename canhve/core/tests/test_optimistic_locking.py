@@ -24,7 +24,7 @@ from django.views.generic.edit import UpdateView
 from canhve.accounts.models import User
 from canhve.core.locking import VersionedAdmin, VersionedFormMixin
 from canhve.core.secrecy import Secrecy
-from canhve.core.testing import World, login
+from canhve.core.testing import login
 from canhve.documents import services as documents
 from canhve.documents.apps import DocumentsConfig
 from canhve.documents.models import DocumentType
@@ -37,7 +37,7 @@ START = dt.datetime(2030, 5, 10, 8, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def records(world: World) -> World:
+def records(world: Any) -> Any:
     """One record of each edited kind, owned by K01-TM (where `k01_officer` plans), made directly."""
     k01 = world.agencies["K01-TM"]
     officer = world.user("k01_officer")
@@ -92,7 +92,7 @@ def _form_payload(client: Client, url: str, field: str, value: str, version: int
 @dataclass(frozen=True)
 class EditPath:
     id: str
-    record: Callable[[World], models.Model]
+    record: Callable[[Any], models.Model]
     url: Callable[[models.Model], str]
     field: str
     first: str  # what the first editor sends
