@@ -24,6 +24,15 @@ Handler = Callable[[Job, Progress], dict[str, Any] | None]
 _handlers: dict[str, Handler] = {}
 
 
+class JobRefused(Exception):
+    """A job that cannot finish for a reason its user must act on (the data changed under it, a conflict),
+    not a bug: the job is recorded failed with this message and an HTTP-like `status`, without a trace."""
+
+    def __init__(self, message: str, *, status: int = 409) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 def job_handler(kind: str) -> Callable[[Handler], Handler]:
     def register(fn: Handler) -> Handler:
         _handlers[kind] = fn
@@ -65,6 +74,14 @@ def run(job: Job) -> Job:
             result = handler(job, progress) or {}
         Job.objects.filter(pk=job.pk).update(
             status=JobStatus.DONE, progress=100, result=result, finished_at=timezone.now()
+        )
+    except JobRefused as exc:
+        log.warning("job %s refused: %s", job.pk, exc)
+        Job.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED,
+            message=str(exc)[:255],
+            finished_at=timezone.now(),
+            result={"error": str(exc), "status": exc.status},
         )
     except Exception as exc:
         log.exception("job %s failed", job.pk)

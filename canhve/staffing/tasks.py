@@ -10,12 +10,12 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from canhve.agencies.models import Agency
-from canhve.core.jobs import Progress, job_handler
+from canhve.core.jobs import JobRefused, Progress, job_handler
 from canhve.core.models import AuditAction, Job, write_audit
 from canhve.engines import rostering as engine
 
@@ -283,21 +283,59 @@ def solve_roster(roster: Roster, user: Any, progress: Progress | None = None) ->
         else:
             report(96, "Đang lưu kết quả")
             payload = solution_payload(solution)
-    with transaction.atomic():
-        if solution is not None:
-            _store(roster, problem, solution)
-        roster.result = payload
-        roster.status = RosterStatus.SOLVED if "error" not in payload else RosterStatus.DRAFT
-        roster.solved_at = timezone.now()
-        roster.save()
-        # Solver rows are bulk-created; one audit row records the solve and its outcome.
-        unfilled = sum(u["missing"] for u in payload.get("unfilled", []))
-        write_audit(
-            action=AuditAction.UPDATE,
-            obj=roster,
-            note=f"Xếp ca: {roster.assignments.count()} phân công, thiếu {unfilled} người-ca",
-        )
+    try:
+        with transaction.atomic():
+            _lock_and_check(roster, problem, solution)
+            if solution is not None:
+                _store(roster, problem, solution)
+            _finish(roster, payload)
+    except (IntegrityError, RosterChanged) as exc:
+        message = str(exc) if isinstance(exc, RosterChanged) else CONFLICT
+        with transaction.atomic():
+            _finish(roster, {"complete": False, "error": message})
+        raise JobRefused(message) from exc
     return payload
+
+
+CONFLICT = "Lịch đã bị thay đổi trong khi xếp ca (phân công trùng người, trùng ca): hãy xếp lại."
+
+
+class RosterChanged(Exception):
+    pass
+
+
+def _lock_and_check(
+    roster: Roster, problem: engine.RosterProblem, solution: engine.RosterSolution | None
+) -> None:
+    """One store at a time per roster: a second solve of the same roster waits here (row lock on
+    PostgreSQL, the write lock on SQLite) until the first has committed, then replaces its rows. Pins
+    edited while the solver ran would collide with its rows: the solve is refused, to be run again."""
+    Roster.objects.select_for_update().filter(pk=roster.pk).first()
+    if solution is None:
+        return
+    pins = {
+        engine.Assignment(_oid(a.personnel_id), f"p{a.post_id}", f"s{a.shift_id}")
+        for a in roster.assignments.filter(pinned=True)
+    }
+    if pins != set(problem.pins):
+        raise RosterChanged(
+            "Phân công cố định đã thay đổi trong khi xếp ca: kết quả không được lưu, hãy xếp lại."
+        )
+
+
+def _finish(roster: Roster, payload: dict[str, Any]) -> None:
+    """Store the solve's outcome on the roster (inside the caller's transaction), with its audit row."""
+    roster.result = payload
+    roster.status = RosterStatus.SOLVED if "error" not in payload else RosterStatus.DRAFT
+    roster.solved_at = timezone.now()
+    roster.save()
+    # Solver rows are bulk-created; one audit row records the solve and its outcome.
+    unfilled = sum(u["missing"] for u in payload.get("unfilled", []))
+    write_audit(
+        action=AuditAction.UPDATE,
+        obj=roster,
+        note=f"Xếp ca: {roster.assignments.count()} phân công, thiếu {unfilled} người-ca",
+    )
 
 
 @job_handler(SOLVE_JOB)
