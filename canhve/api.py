@@ -17,9 +17,16 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from .apikit import AUTH
+from .apikit import AUTH, document_errors
 
-api = NinjaAPI(
+
+class CanhveAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        # The error statuses and their body, documented for every operation in one place (apikit).
+        return document_errors(super().get_openapi_schema(**kwargs))
+
+
+api = CanhveAPI(
     title="canhve API",
     version="1",
     description="Protective-operations platform. Every endpoint returns only what the caller may see.",

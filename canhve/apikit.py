@@ -68,3 +68,51 @@ class AuditedPagination(PageNumberPagination):
         record_reads(items, note=f"API {request.path}"[:255])
         page[self.items_attribute] = items
         return page
+
+
+# ---- documented errors ---------------------------------------------------------------------------------
+# Every error the API answers has one body, `{"errors": [{"field", "reason"}]}` (canhve/api.py's handlers,
+# the NUL guard), and every operation documents the statuses it may answer with it, added here in one place
+# so no endpoint can forget one (ADR 0106). A 409 is the operation's own to declare (ConflictOut, with
+# its expected_version: ADR 0105); an operation's own declaration of any status wins.
+ERROR_SCHEMAS = {
+    "ErrorItem": {
+        "title": "ErrorItem",
+        "type": "object",
+        "properties": {
+            "field": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Field"},
+            "reason": {"type": "string", "title": "Reason"},
+        },
+        "required": ["field", "reason"],
+    },
+    "ErrorOut": {
+        "title": "ErrorOut",
+        "type": "object",
+        "properties": {
+            "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ErrorItem"}},
+        },
+        "required": ["errors"],
+    },
+}
+ERRORS = {
+    400: "Input the server cannot store (a NUL byte, a lone surrogate, bytes that are not UTF-8), by field",
+    401: "No valid session or API token",
+    403: "Not allowed (a read-only token writing, a missing role)",
+    404: "Not found, or not visible to the caller",
+    422: "Invalid input, by field",
+}
+
+
+def document_errors(schema: Any) -> Any:
+    """Add the shared error body and the error statuses each operation may answer to an OpenAPI schema."""
+    schema.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            statuses = {400, 401, 403, 422}
+            if "{" in path:
+                statuses.add(404)
+            responses = operation.setdefault("responses", {})
+            for status in sorted(statuses):
+                responses.setdefault(str(status), {"description": ERRORS[status], "content": body})
+    return schema

@@ -1,0 +1,70 @@
+"""Schemathesis against the app's own OpenAPI schema, in process (WSGI), as a planner with a write token:
+no operation answers 5xx, and every answer, errors included, is the one the schema documents
+(docs/decisions/0106-bad-input-never-500.md). Bounded: a few examples per operation."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from canhve.accounts.models import ApiToken, TokenScope
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = 12
+# No 5xx; the status is one the operation documents; the body matches the schema of that status.
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture
+def in_test_transaction():
+    """Django's test client keeps the test's connection open across requests; a bare WSGI handler would
+    close it at the end of each request (inside the test's transaction), so do what the client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_every_operation_answers_what_its_schema_says(world, in_test_transaction):
+    from canhve.api import api
+
+    schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
+    app = WSGIHandler()
+    _token, raw = ApiToken.issue(user=world.user("k01_officer"), name="schemathesis", scope=TokenScope.WRITE)
+    headers = {"Authorization": f"Bearer {raw}"}
+    failures: list[str] = []
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) > 30
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        def check(case):
+            response = case.call(app=app, headers=headers)
+            case.validate_response(response, checks=CHECKS)
+
+        try:
+            check()
+        except Exception as exc:  # collect every operation's failure, then report them all
+            failures.append(f"{operation.method.upper()} {operation.path}: {str(exc)[:1500]}")
+    assert not failures, "\n\n".join(failures)
