@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from canhve.apikit import PAGE_SIZE, AuditedPagination
+from canhve.apikit import PAGE_SIZE, AuditedPagination, DbInt
 
 from .models import Agency
 from .services import create_agency
@@ -53,7 +53,7 @@ class AgencyFilter(FilterSchema):
     q: str | None = Field(None, q=["name__icontains", "code__icontains", "short_name__icontains"])
     kind: str | None = None
     province_code: str | None = Field(None, q="province_id")
-    parent_id: int | None = None
+    parent_id: DbInt | None = None
 
 
 @router.get("/agencies", response=list[AgencyOut], summary="Agency directory")

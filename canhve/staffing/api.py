@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from canhve.accounts.models import Role
 from canhve.agencies.models import Agency
-from canhve.apikit import PAGE_SIZE, AuditedPagination
+from canhve.apikit import PAGE_SIZE, AuditedPagination, DbInt
 from canhve.core.access import can_create_in, get_visible_or_404
 
 from . import services
@@ -130,13 +130,13 @@ class MobilisationIn(Schema):
     head_count: int = Field(..., ge=1, le=500)
     start_date: date
     end_date: date
-    operation_id: int | None = None
-    roster_id: int | None = None
+    operation_id: DbInt | None = None
+    roster_id: DbInt | None = None
     secrecy: int = Field(1, ge=0, le=3)
 
 
 class RespondIn(Schema):
-    personnel_ids: list[int] = []
+    personnel_ids: list[DbInt] = []
     decline: bool = False
     note: str = ""
 
@@ -162,7 +162,7 @@ def get_personnel(request: HttpRequest, personnel_id: int) -> Personnel:
 
 @router.get("/posts", response=list[PostOut], summary="Posts visible to the caller")
 @paginate(AuditedPagination, page_size=PAGE_SIZE)
-def list_posts(request: HttpRequest, operation_id: int | None = None) -> QuerySet[Post]:
+def list_posts(request: HttpRequest, operation_id: DbInt | None = None) -> QuerySet[Post]:
     qs = Post.objects.visible_to(request.user).prefetch_related("required_skills", "agency_mix__agency")
     return qs.filter(operation_id=operation_id) if operation_id else qs
 
