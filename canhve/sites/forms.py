@@ -236,7 +236,7 @@ class StatusForm(forms.Form):
 class CriteriaPublishForm(forms.Form):
     definition = forms.CharField(
         label=_("Bộ tiêu chí (JSON)"),
-        widget=forms.Textarea(attrs={"rows": 24, "style": "font-family: monospace"}),
+        widget=forms.Textarea(attrs={"rows": 24, "class": "mono"}),
     )
 
     def clean_definition(self) -> dict[str, Any]:
