@@ -5,31 +5,16 @@ import shutil
 
 import pytest
 
+from canhve.core.testing_browser import needs_chromium, signed_in_page
 from canhve.operations import routing
 
 from .conftest import HOTEL, VENUE, make_site
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM), reason="headless Chromium (/usr/bin/chromium) is not installed"
-    ),
-]
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_map_draws_roads_routes_and_attribution(ops_world, live_server, tmp_path, settings):
-    from pathlib import Path
-
-    import canhve
-
-    # canhve/static (Leaflet, app.css) is not on the finders' path in settings yet; add it for the test.
-    shared = str(Path(canhve.__file__).parent / "static")
-    if shared not in map(str, settings.STATICFILES_DIRS):
-        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, shared]
-    from playwright.sync_api import sync_playwright
-
+def test_the_map_draws_roads_routes_and_attribution(ops_world, live_server, tmp_path):
     from canhve.operations.models import Movement, Stop
 
     op, officer = ops_world.op, ops_world.users["k01_officer"]
@@ -39,22 +24,14 @@ def test_the_map_draws_roads_routes_and_attribution(ops_world, live_server, tmp_
     routing.plan_movement_routes(movement=mv, acting_user=officer)
     ops_world.movement.routes.all().delete()  # the fixture's hand-made route is not part of this picture
 
-    client = ops_world.client("k01_officer")
-    session = client.cookies["sessionid"].value
     shot = tmp_path / "map.png"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-        page = context.new_page()
-        outside, errors = [], []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+    with signed_in_page(live_server, ops_world.client("k01_officer")) as (page, watch):
+        outside, errors = [], watch.console
         page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
         page.goto(f"{live_server.url}/operations/{op.pk}/map/")
         try:
-            page.wait_for_function("document.getElementById('opmap').dataset.ready === '1'", timeout=30000)
+            page.wait_for_selector("#opmap[data-ready='1']", state="attached", timeout=30000)
         except Exception as exc:
             raise AssertionError(f"map not drawn: {errors} {page.content()[:3000]}") from exc
         primary = page.locator("path.op-route-primary").count()
@@ -62,7 +39,6 @@ def test_the_map_draws_roads_routes_and_attribution(ops_world, live_server, tmp_
         roads = page.locator("path.op-road").count()
         attribution = page.locator(".leaflet-control-attribution").inner_text()
         page.locator("#opmap").screenshot(path=str(shot))
-        browser.close()
     assert primary >= 1 and alternates >= 1 and roads > 100
     assert "© OpenStreetMap contributors" in attribution
     assert outside == [], "the map must not touch the network"
@@ -132,16 +108,7 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_hostile_stop_name_shows_as_text_and_runs_nothing(ops_world, live_server, settings):
-    from pathlib import Path
-
-    import canhve
-
-    shared = str(Path(canhve.__file__).parent / "static")
-    if shared not in map(str, settings.STATICFILES_DIRS):
-        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, shared]
-    from playwright.sync_api import sync_playwright
-
+def test_a_hostile_stop_name_shows_as_text_and_runs_nothing(ops_world, live_server):
     from canhve.operations.models import Stop
 
     op = ops_world.op
@@ -152,19 +119,13 @@ def test_a_hostile_stop_name_shows_as_text_and_runs_nothing(ops_world, live_serv
     data = client.get(f"/operations/{op.pk}/map/data.json")
     assert data["Content-Type"] == "application/json"
     assert HOSTILE in [f["properties"]["name"].split(". ", 1)[1] for f in data.json()["sites"]["features"]]
-    session = client.cookies["sessionid"].value
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-        page = context.new_page()
+    with signed_in_page(live_server, client) as (page, _):
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(f"{live_server.url}/operations/{op.pk}/map/")
-        page.wait_for_function("document.getElementById('opmap').dataset.ready === '1'", timeout=30000)
+        page.wait_for_selector("#opmap[data-ready='1']", state="attached", timeout=30000)
         tooltips = page.locator(".leaflet-tooltip").all_inner_texts()
         injected = page.locator(".leaflet-tooltip img").count()
-        browser.close()
     assert dialogs == []
     assert injected == 0
     assert any(HOSTILE in t for t in tooltips), tooltips
