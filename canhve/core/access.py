@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from django.core.paginator import Page, Paginator
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from .models import AuditAction, Secured, write_audit
 from .secrecy import AUDITED_READ_LEVEL
@@ -30,6 +31,28 @@ def record_reads(objs: Iterable[Any], *, note: str = "") -> int:
             write_audit(action=AuditAction.READ, obj=obj, note=note)
             written += 1
     return written
+
+
+# Every list page: `audited_page(request, queryset)`.
+LIST_PAGE_SIZE = 50
+
+
+def audited_page(request: HttpRequest, queryset: Any, *, per_page: int = LIST_PAGE_SIZE) -> Page:
+    """The page of a list or search result that `request` asks for (`?page=`), with each Tối mật or
+    Tuyệt mật record on it audited as read (ADR 0108): the HTML twin of `apikit.AuditedPagination`, so a
+    list page cannot show a secret row and forget its audit row. Only the page shown is audited."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    record_reads(page.object_list, note=request.get_full_path()[:255])
+    return page
+
+
+def audited_list(request: HttpRequest, objs: Iterable[S]) -> list[S]:
+    """An unpaginated list of records a page shows beside its own record (a site's safe points, a post's
+    rosters…), each Tối mật or Tuyệt mật one audited as read, as `audited_page` does."""
+    rows = list(objs)
+    record_reads(rows, note=request.get_full_path()[:255])
+    return rows
 
 
 def get_visible_or_404(queryset: models.QuerySet[S] | type[S], user: Any, **lookup: Any) -> S:

@@ -3,7 +3,29 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from .access import record_read, record_reads
 from .models import AuditEntry, Job
+
+
+class SecuredAdmin(admin.ModelAdmin):
+    """The admin of a Secured model: the same scope as the pages (`visible_to`), and the same audit of
+    secret reads (ADR 0108): a change list audits the Tối mật and Tuyệt mật rows of the page it shows, a
+    change or delete page the record it opens."""
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        changelist = super().get_changelist_instance(request)
+        changelist.result_list = list(changelist.result_list)
+        record_reads(changelist.result_list, note=f"admin {request.get_full_path()}"[:255])
+        return changelist
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            record_read(obj, note="admin")
+        return obj
 
 
 @admin.register(AuditEntry)

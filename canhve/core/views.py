@@ -4,12 +4,12 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .access import audited_page
 from .filters import AuditFilterSet
 from .models import AuditEntry
 
@@ -41,6 +41,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             request, "core/forbidden.html", {"reason": _("Chỉ kiểm tra viên được xem nhật ký.")}, status=403
         )
     filterset = AuditFilterSet(request.GET, queryset=qs.select_related("actor"))
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = audited_page(request, filterset.qs)
     template = "core/_audit_rows.html" if request.headers.get("HX-Request") else "core/audit_log.html"
     return render(request, template, {"filter": filterset, "page": page})

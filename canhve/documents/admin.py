@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
+from canhve.core.admin import SecuredAdmin
+
 from .forms import CredentialUploadForm
 from .models import Document, DocumentType, SigningCredential, TrustRoot
 from .services import upload_credential
@@ -17,7 +19,7 @@ class DocumentTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(SecuredAdmin):
     list_display = ("__str__", "owner_agency", "status", "secrecy", "created_at")
     list_filter = ("status", "secrecy", "doc_type")
     readonly_fields = (
@@ -31,9 +33,6 @@ class DocumentAdmin(admin.ModelAdmin):
         "issued_at",
     )
     exclude = ("content", "attachments")
-
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        return Document.objects.visible_to(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Writes go through the pages and services (state rules, numbering); the admin only reads.

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from canhve.core.access import can_edit, get_visible_or_404
+from canhve.core.access import audited_list, audited_page, can_edit, get_visible_or_404
 from canhve.core.jobs import enqueue
 from canhve.core.locking import VersionConflict, conflict_response
 from canhve.core.models import Job
@@ -52,7 +51,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(status=data["status"])
         if data["doc_type"]:
             qs = qs.filter(doc_type=data["doc_type"])
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = audited_page(request, qs)
     return render(
         request, "documents/list.html", {"page": page, "filters": filters, "templates": Template.choices}
     )
@@ -128,7 +127,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "moves": moves,
             "can_edit": doc.is_editable and can_edit(request.user, doc, 30),
             "can_correct": doc.is_frozen and can_edit(request.user, doc, 30),
-            "corrections": doc.corrections.visible_to(request.user),
+            "corrections": audited_list(request, doc.corrections.visible_to(request.user)),
             "recipients": doc.recipient_list(),
             "shared": doc.shared_with_agencies.all(),
             "files": doc.files.only("kind", "sha256", "pages", "created_at", "for_status"),

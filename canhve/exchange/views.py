@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from canhve.core.access import get_visible_or_404
+from canhve.core.access import audited_page, get_visible_or_404
 
 from .forms import InformationItemForm
 from .models import InformationItem
@@ -16,7 +15,7 @@ from .services import share_information
 @login_required
 def item_list(request: HttpRequest) -> HttpResponse:
     qs = InformationItem.objects.visible_to(request.user).select_related("owner_agency", "author")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = audited_page(request, qs)
     return render(request, "exchange/list.html", {"page": page})
 
 

@@ -4,7 +4,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canhve.accounts.models import Role
-from canhve.core.access import can_edit, role_over
+from canhve.core.access import audited_page, can_edit, role_over
 from canhve.core.locking import VersionConflict, answers_conflicts, conflict_response, posted_version
 from canhve.core.writedown import visible_only
 from canhve.sites.models import Site
@@ -69,7 +68,7 @@ def operation_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     if kind:
         qs = qs.filter(kind=kind)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = audited_page(request, qs)
     return render(
         request,
         "operations/list.html",

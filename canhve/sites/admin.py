@@ -1,17 +1,13 @@
 from django.contrib import admin
 
+from canhve.core.admin import SecuredAdmin
 from canhve.core.locking import VersionedAdmin
 
 from .models import BasicSurvey, CriteriaSet, Criterion, SafePoint, Site
 
 
-class VisibleAdmin(admin.ModelAdmin):
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        return self.model.objects.visible_to(request.user)
-
-
 @admin.register(Site)
-class SiteAdmin(VersionedAdmin, VisibleAdmin):
+class SiteAdmin(VersionedAdmin, SecuredAdmin):
     list_display = ("name", "kind", "province", "owner_agency", "secrecy", "source")
     list_filter = ("kind", "secrecy", "source")
     search_fields = ("name", "address")
@@ -19,7 +15,7 @@ class SiteAdmin(VersionedAdmin, VisibleAdmin):
 
 
 @admin.register(SafePoint)
-class SafePointAdmin(VersionedAdmin, VisibleAdmin):
+class SafePointAdmin(VersionedAdmin, SecuredAdmin):
     list_display = ("site", "status", "score", "resurvey_due_on", "owner_agency", "secrecy")
     list_filter = ("status",)
     raw_id_fields = ("site",)
@@ -37,7 +33,7 @@ class SafePointAdmin(VersionedAdmin, VisibleAdmin):
 
 
 @admin.register(BasicSurvey)
-class BasicSurveyAdmin(VersionedAdmin, VisibleAdmin):
+class BasicSurveyAdmin(VersionedAdmin, SecuredAdmin):
     list_display = ("title", "province", "legacy_province", "effective_from", "effective_to", "owner_agency")
 
 

@@ -4,7 +4,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canhve.accounts.models import Role
-from canhve.core.access import can_edit, get_visible_or_404, record_read
+from canhve.core.access import audited_list, audited_page, can_edit, get_visible_or_404, record_read
 from canhve.core.jobs import enqueue
 from canhve.core.locking import VersionConflict, conflict_response
 from canhve.core.models import AuditAction
@@ -67,7 +66,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(kind=d["kind"])
         if d["province"]:
             qs = qs.filter(province=d["province"])
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = audited_page(request, qs)
     return render(request, "sites/site_list.html", {"page": page, "form": form})
 
 
@@ -82,7 +81,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         pk=pk,
     )
-    points = SafePoint.objects.visible_to(request.user).filter(site=site)
+    points = audited_list(request, SafePoint.objects.visible_to(request.user).filter(site=site))
     return render(
         request,
         "sites/site_detail.html",
@@ -206,7 +205,7 @@ def safepoint_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in SafePointStatus.values:
         qs = qs.filter(status=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = audited_page(request, qs)
     return render(
         request,
         "sites/safepoint_list.html",
@@ -505,9 +504,13 @@ def criteria_publish(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     data = selectors.dashboard(request.user, timezone.localdate())
     geo = selectors.province_geojson(data["rows"])
-    surveys = BasicSurvey.objects.visible_to(request.user).select_related(
-        "province", "legacy_province", "owner_agency"
+    surveys = audited_list(
+        request,
+        BasicSurvey.objects.visible_to(request.user).select_related(
+            "province", "legacy_province", "owner_agency"
+        ),
     )
+    data["due"] = audited_list(request, data["due"])
     totals = {
         "approved": sum(r.approved_points for r in data["rows"]),
         "due": len(data["due"]),
@@ -542,16 +545,23 @@ def basic_survey_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+SURVEY_SITES_SHOWN = 200  # basic_detail.html lists the first 200 sites (and counts them all)
+
+
 @login_required
 def basic_survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_visible_or_404(
         BasicSurvey.objects.select_related("province", "legacy_province", "owner_agency"), request.user, pk=pk
     )
     bundle = selectors.survey_bundle(survey, request.user, timezone.localdate())
-    history = (
+    bundle["points"] = audited_list(request, bundle["points"])
+    bundle["sites"] = list(bundle["sites"])
+    audited_list(request, bundle["sites"][:SURVEY_SITES_SHOWN])
+    history = audited_list(
+        request,
         BasicSurvey.objects.visible_to(request.user)
         .filter(province_id=survey.province_id, legacy_province_id=survey.legacy_province_id)
-        .exclude(pk=survey.pk)
+        .exclude(pk=survey.pk),
     )
     return render(
         request,

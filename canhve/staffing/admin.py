@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from canhve.core.admin import SecuredAdmin
 from canhve.core.locking import VersionedAdmin
 
 from .models import MobilisationRequest, Personnel, Post, Roster, Skill
@@ -10,27 +11,22 @@ class SkillAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ("code", "name", "scarce")
 
 
-class _Scoped(admin.ModelAdmin):
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        return self.model.objects.visible_to(request.user)
-
-
 @admin.register(Personnel)
-class PersonnelAdmin(VersionedAdmin, _Scoped):
+class PersonnelAdmin(VersionedAdmin, SecuredAdmin):
     list_display = ("full_name", "service_number", "rank", "owner_agency", "clearance", "is_active")
     search_fields = ("full_name", "service_number")
 
 
 @admin.register(Post)
-class PostAdmin(VersionedAdmin, _Scoped):
+class PostAdmin(VersionedAdmin, SecuredAdmin):
     list_display = ("name", "zone", "owner_agency", "head_count", "min_clearance")
 
 
 @admin.register(Roster)
-class RosterAdmin(VersionedAdmin, _Scoped):
+class RosterAdmin(VersionedAdmin, SecuredAdmin):
     list_display = ("name", "start_date", "days", "status", "owner_agency")
 
 
 @admin.register(MobilisationRequest)
-class MobilisationRequestAdmin(VersionedAdmin, _Scoped):
+class MobilisationRequestAdmin(VersionedAdmin, SecuredAdmin):
     list_display = ("title", "owner_agency", "partner_agency", "head_count", "status")

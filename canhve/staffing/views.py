@@ -3,7 +3,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canhve.accounts.models import Role
-from canhve.core.access import can_create_in, can_edit, get_visible_or_404
+from canhve.core.access import audited_list, audited_page, can_create_in, can_edit, get_visible_or_404
 from canhve.core.locking import answers_conflicts, posted_version
 from canhve.core.writedown import visible_only
 
@@ -58,7 +57,7 @@ def personnel_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(full_name__icontains=q) | Q(service_number__icontains=q) | Q(rank__icontains=q))
     if skill:
         qs = qs.filter(qualifications__skill__code=skill).distinct()
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = audited_page(request, qs)
     return render(
         request,
         "staffing/personnel_list.html",
@@ -75,11 +74,12 @@ def personnel_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def personnel_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_visible_or_404(Personnel.objects.select_related("owner_agency"), request.user, pk=pk)
-    assignments = (
+    assignments = list(
         person.assignments.filter(roster__in=Roster.objects.visible_to(request.user))
         .select_related("shift", "post", "roster")
         .order_by("-shift__start")[:30]
     )
+    audited_list(request, {a.roster_id: a.roster for a in assignments}.values())
     return render(
         request,
         "staffing/personnel_detail.html",
@@ -160,7 +160,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
         .select_related("owner_agency", "operation", "site")
         .prefetch_related("required_skills", "agency_mix__agency")
     )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = audited_page(request, qs)
     return render(request, "staffing/post_list.html", {"page": page, "may_create": _may_create(request.user)})
 
 
@@ -176,7 +176,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "post": post,
             "skills": post.required_skills.all(),
             "mix": post.agency_mix.select_related("agency"),
-            "rosters": post.rosters.visible_to(request.user),
+            "rosters": audited_list(request, post.rosters.visible_to(request.user)),
         },
     )
 
@@ -213,7 +213,7 @@ def roster_list(request: HttpRequest) -> HttpResponse:
         .annotate(post_count=Count("posts", distinct=True))
         .order_by("-start_date", "name")
     )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = audited_page(request, qs)
     return render(
         request, "staffing/roster_list.html", {"page": page, "may_create": _may_create(request.user)}
     )
@@ -247,6 +247,14 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Roster.objects.select_related("owner_agency", "operation", "job"), request.user, pk=pk
     )
     view = selectors.roster_view(roster, request.user, day=request.GET.get("day"))
+    shown = {
+        a.personnel_id: a.personnel
+        for row in view["grid"]
+        for cell in row["cells"]
+        for a in cell["assignments"]
+        if not a.hidden
+    }
+    audited_list(request, shown.values())
     may_plan = can_edit(request.user, roster, Role.PLANNER)
     return render(
         request,
@@ -408,7 +416,7 @@ def mobilisation_list(request: HttpRequest) -> HttpResponse:
         .annotate(provided_count=Count("provided"))
         .order_by("-start_date", "-created_at")
     )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = audited_page(request, qs)
     return render(
         request, "staffing/mobilisation_list.html", {"page": page, "may_create": _may_create(request.user)}
     )
@@ -505,4 +513,7 @@ def operation_staffing(request: HttpRequest, operation_id: int) -> HttpResponse:
 
     operation = get_visible_or_404(Operation, request.user, pk=operation_id)
     picture = selectors.operation_staffing(operation, request.user)
+    audited_list(
+        request, [*picture["posts"], *(r["roster"] for r in picture["roster_rows"]), *picture["requests"]]
+    )
     return render(request, "staffing/operation_staffing.html", {"operation": operation, **picture})
