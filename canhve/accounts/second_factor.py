@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from canhve.core.models import write_bulk_audit
 from canhve.core.secrecy import Secrecy
 
 RECOVERY_CODES = 10
@@ -55,12 +57,22 @@ def check_code(user: Any, code: str) -> Any:
 
 def issue_recovery_codes(user: Any) -> list[str]:
     """A fresh set of recovery codes; any earlier set stops working."""
-    device, _created = StaticDevice.objects.get_or_create(
-        user=user, name="recovery", defaults={"confirmed": True}
-    )
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    with transaction.atomic():
+        device, _created = StaticDevice.objects.get_or_create(
+            user=user, name="recovery", defaults={"confirmed": True}
+        )
+        old = list(device.token_set.values_list("pk", flat=True))
+        device.token_set.all().delete()
+        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+        tokens = StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+        # One summary row on the user naming the rows replaced (ids only: never the codes).
+        write_bulk_audit(
+            obj=user,
+            name="recovery_codes",
+            deleted=old,
+            created=[t.pk for t in tokens],
+            note="mã khôi phục mới",
+        )
     return codes
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from canhve.core.models import Audited
+from canhve.core.models import Audited, write_bulk_audit
 
 
 class AgencyKind(models.TextChoices):
@@ -69,18 +69,28 @@ class Agency(Audited):
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         if self.parent_id == self.pk and self.pk is not None:
             raise ValueError("An agency cannot be its own parent.")
-        super().save(*args, **kwargs)
-        parent_path = self.parent.path if self.parent is not None else "/"
-        new_path = parent_path + f"{self.pk}/"
-        if self.parent is not None and f"/{self.pk}/" in parent_path:
-            raise ValueError("An agency cannot sit below itself.")
-        if new_path != self.path:
-            old = self.path
-            Agency.objects.filter(pk=self.pk).update(path=new_path)
-            self.path = new_path
-            if old:
-                for child in Agency.objects.filter(path__startswith=old).exclude(pk=self.pk):
-                    Agency.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old) :])
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            parent_path = self.parent.path if self.parent is not None else "/"
+            new_path = parent_path + f"{self.pk}/"
+            if self.parent is not None and f"/{self.pk}/" in parent_path:
+                raise ValueError("An agency cannot sit below itself.")
+            if new_path != self.path:
+                self._move_path(self.path, new_path)
+
+    def _move_path(self, old: str, new: str) -> None:
+        """Rewrite the materialised path of this agency and of everything below it (queryset updates,
+        which bypass save()), with one summary audit row naming each [id, old path, new path]."""
+        moved = [[self.pk, old, new]]
+        Agency.objects.filter(pk=self.pk).update(path=new)
+        if old:
+            for child in Agency.objects.filter(path__startswith=old).exclude(pk=self.pk):
+                child_path = new + child.path[len(old) :]
+                Agency.objects.filter(pk=child.pk).update(path=child_path)
+                moved.append([child.pk, child.path, child_path])
+        self.path = new
+        self._audit_snapshot = self._audit_values()
+        write_bulk_audit(obj=self, name="path", updated=moved, note="đường dẫn cây đơn vị")
 
     @classmethod
     def subtree_ids(cls, roots: Iterable[int]) -> list[int]:

@@ -11,5 +11,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import writedown
+        from .models import connect_m2m_audit
 
         writedown.connect()
+        connect_m2m_audit()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -235,6 +236,43 @@ def write_audit(
     )
 
 
+def write_bulk_audit(
+    *,
+    obj: models.Model | None,
+    name: str,
+    created: Iterable[Any] = (),
+    deleted: Iterable[Any] = (),
+    updated: Iterable[Any] = (),
+    action: str = AuditAction.UPDATE,
+    object_type: str = "",
+    note: str = "",
+) -> AuditEntry:
+    """One summary row for a bulk write (a queryset delete/update, a `bulk_create`), which bypasses
+    `Audited.save()` and writes no row of its own (ADR 0108). It goes on `obj`, the record the rows
+    belong to, in that record's compartment, and names every row written: `changes` gets
+    `<name>_created`, `<name>_deleted`, `<name>_updated`, each a list of ids (or of [id, …] rows), and the
+    note the counts. Call inside the write's transaction, so the rows and their audit commit together."""
+    changes: dict[str, Any] = {}
+    counts = []
+    for verb, label, rows in (
+        ("deleted", "xóa", deleted),
+        ("created", "tạo", created),
+        ("updated", "sửa", updated),
+    ):
+        listed = [_plain(r) for r in rows]
+        if listed:
+            changes[f"{name}_{verb}"] = listed
+            counts.append(f"{label} {len(listed)}")
+    text = f"{name}: {', '.join(counts) or 'không đổi'}"
+    return write_audit(
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        changes=changes,
+        note=f"{note}; {text}" if note else text,
+    )
+
+
 class Audited(models.Model):
     """Writes an audit row for every create, update and delete, in the same transaction as the write."""
 
@@ -291,6 +329,61 @@ class Audited(models.Model):
                 changes={k: [v, None] for k, v in self._audit_values().items()},
             )
             return super().delete(*args, **kwargs)
+
+
+def _m2m_field(model: type[models.Model], through: Any) -> str | None:
+    for f in model._meta.many_to_many:
+        if f.remote_field.through is through:  # type: ignore[union-attr]
+            return f.name
+    return None
+
+
+def _audit_m2m(
+    sender: Any, instance: Any, action: str, reverse: bool, model: Any, pk_set: Any, **kw: Any
+) -> None:
+    """`m2m_changed` on every many-to-many of an Audited model: `.add/.remove/.set/.clear` write rows of
+    the through table with no save(), so each call writes one summary row on the record whose field
+    changed (`<field>_created` / `<field>_deleted`: the ids linked or unlinked). Sharing a record with an
+    agency or a person, or withdrawing it, is therefore in the trail (ADR 0108)."""
+    if action == "pre_clear":
+        instance._audit_cleared = _linked_ids(sender, instance)
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    ids = instance.__dict__.pop("_audit_cleared", []) if action == "post_clear" else pk_set or []
+    if not ids:
+        return
+    verb = "created" if action == "post_add" else "deleted"
+    if reverse:  # agency.shared_…_set.add(record): the change is the record's, one row on each
+        owners = [(obj, [instance.pk]) for obj in model._default_manager.filter(pk__in=ids)]
+        field = _m2m_field(model, sender)
+    else:
+        owners, field = [(instance, sorted(ids))], _m2m_field(type(instance), sender)
+    for obj, linked in owners:
+        if isinstance(obj, Audited) and field:
+            write_bulk_audit(obj=obj, name=field, **{verb: linked})
+
+
+def _linked_ids(through: Any, instance: Any) -> list[Any]:
+    """The ids `instance` is linked to through `through` (read before a clear, which names none)."""
+    fks = [f for f in through._meta.concrete_fields if f.many_to_one]
+    own = next(f for f in fks if isinstance(instance, f.related_model))
+    other = next(f for f in fks if f is not own)
+    rows = through._default_manager.filter(**{own.attname: instance.pk})
+    return sorted(rows.values_list(other.attname, flat=True))
+
+
+def connect_m2m_audit() -> None:
+    """Called from `CoreConfig.ready`: one receiver per through table of an Audited model's M2M."""
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed
+
+    for model in apps.get_models():
+        if not issubclass(model, Audited):
+            continue
+        for f in model._meta.many_to_many:
+            through = f.remote_field.through  # type: ignore[union-attr]
+            m2m_changed.connect(_audit_m2m, sender=through, dispatch_uid=f"audit-m2m-{through._meta.label}")
 
 
 class Secured(Audited):

@@ -16,7 +16,7 @@ from canhve.accounts.models import Role
 from canhve.agencies.models import Agency
 from canhve.core.access import can_create_in, can_edit, record_read
 from canhve.core.locking import claim_version
-from canhve.core.models import AuditAction, write_audit
+from canhve.core.models import AuditAction, write_audit, write_bulk_audit
 from canhve.core.secrecy import Secrecy
 from canhve.engines import documents as engine
 
@@ -237,15 +237,33 @@ def render_file(*, document: Document, kind: str) -> DocumentFile:
     else:
         rendered = engine.render_pdf(official)
         data, pages = rendered.data, rendered.pages
-    if not document.is_frozen:  # a draft keeps only its latest render
-        document.files.filter(kind=kind).exclude(content_version=version).delete()
-    return DocumentFile.objects.create(
-        document=document,
-        kind=kind,
-        data=data,
-        pages=pages,
-        for_status=document.status,
-        content_version=version,
+    with transaction.atomic():
+        stale: list[Any] = []
+        if not document.is_frozen:  # a draft keeps only its latest render
+            older = document.files.filter(kind=kind).exclude(content_version=version)
+            stale = list(older.values_list("pk", "kind", "sha256"))
+            document.files.filter(pk__in=[row[0] for row in stale]).delete()
+        file = DocumentFile.objects.create(
+            document=document,
+            kind=kind,
+            data=data,
+            pages=pages,
+            for_status=document.status,
+            content_version=version,
+        )
+        _audit_files(document, deleted=stale, created=[file], note="kết xuất")
+    return file
+
+
+def _audit_files(document: Document, *, deleted: Any, created: list[DocumentFile], note: str) -> None:
+    """Rendered files are plain rows (no `Audited.save()`): one summary row on the document names every
+    file removed and stored as [id, kind, sha256] (ADR 0108)."""
+    write_bulk_audit(
+        obj=document,
+        name="files",
+        deleted=[list(row) for row in deleted],
+        created=[[f.pk, f.kind, f.sha256] for f in created],
+        note=note,
     )
 
 
@@ -305,8 +323,9 @@ def issue_document(*, acting_user: Any, document: Document) -> Document:
         document.status, document.issued_at = DocumentStatus.ISSUED, timezone.now()
         document.save()
         version = content_version(document)
+        replaced = list(document.files.values_list("pk", "kind", "sha256"))
         document.files.all().delete()
-        DocumentFile.objects.create(
+        signed = DocumentFile.objects.create(
             document=document,
             kind=FileKind.SIGNED_PDF,
             data=pdf,
@@ -314,13 +333,14 @@ def issue_document(*, acting_user: Any, document: Document) -> Document:
             for_status=DocumentStatus.ISSUED,
             content_version=version,
         )
-        DocumentFile.objects.create(
+        docx = DocumentFile.objects.create(
             document=document,
             kind=FileKind.DOCX,
             data=engine.render_docx(official),
             for_status=DocumentStatus.ISSUED,
             content_version=version,
         )
+        _audit_files(document, deleted=replaced, created=[signed, docx], note="ban hành")
     return document
 
 

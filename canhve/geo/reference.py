@@ -3,6 +3,7 @@ updates rows in place, so agencies and records that point at units keep their re
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -13,6 +14,8 @@ from django.conf import settings
 from django.db import models, transaction
 from shapely.geometry import mapping, shape
 
+from canhve.core.models import AuditAction, write_audit
+
 from . import lookup
 from .models import LegacyDistrict, LegacyProvince, LegacyWard, Province, Ward
 
@@ -22,9 +25,23 @@ SIMPLIFY_TOLERANCE_DEG = 0.005
 
 def _upsert(model: type[models.Model], rows: Iterable[models.Model], fields: list[str]) -> int:
     rows = list(rows)
-    model.objects.bulk_create(  # type: ignore[attr-defined]
-        rows, batch_size=500, update_conflicts=True, unique_fields=["code"], update_fields=fields
-    )
+    with transaction.atomic():
+        model.objects.bulk_create(  # type: ignore[attr-defined]
+            rows, batch_size=500, update_conflicts=True, unique_fields=["code"], update_fields=fields
+        )
+        # A bulk upsert writes no per-row audit: one summary row per table, with the count and a digest
+        # of the codes written (the rows themselves are the shipped files, data/admin/SHA256SUMS).
+        codes = sorted(str(r.code) for r in rows)  # type: ignore[attr-defined]
+        write_audit(
+            action=AuditAction.UPDATE,
+            object_type=model._meta.label,
+            changes={
+                "upserted": len(rows),
+                "codes_sha256": hashlib.sha256("\n".join(codes).encode()).hexdigest(),
+                "fields": fields,
+            },
+            note=f"nạp dữ liệu tham chiếu: {len(rows)} dòng",
+        )
     return len(rows)
 
 

@@ -24,6 +24,7 @@ from canhve.agencies.models import Agency
 from canhve.core import uploads
 from canhve.core.access import can_create_in, can_edit
 from canhve.core.locking import claim_version
+from canhve.core.models import write_bulk_audit
 from canhve.core.secrecy import Secrecy
 from canhve.geo.models import LegacyProvince, Province
 
@@ -70,7 +71,7 @@ def _store_criteria(spec: domain.CriteriaSpec, *, source: str, user: Any, curren
         published_by=user,
         is_current=current,
     )
-    Criterion.objects.bulk_create(
+    criteria = Criterion.objects.bulk_create(
         Criterion(
             criteria_set=cset,
             order=i,
@@ -84,6 +85,9 @@ def _store_criteria(spec: domain.CriteriaSpec, *, source: str, user: Any, curren
             unit=c.unit,
         )
         for i, c in enumerate(spec.criteria)
+    )
+    write_bulk_audit(
+        obj=cset, name="criteria", created=[[c.pk, c.code] for c in criteria], note="ban hành bộ tiêu chí"
     )
     return cset
 
@@ -499,6 +503,9 @@ def record_survey(
                 score_values[c.code] = ans.score
             answers.append(ans)
         SurveyAnswer.objects.bulk_create(answers)
+        write_bulk_audit(
+            obj=survey, name="answers", created=[[a.pk, a.criterion.code] for a in answers], note="khảo sát"
+        )
         result = domain.evaluate(cset.spec(), gate_values, score_values)
         survey.score, survey.gates_passed, survey.scored_at = (
             result.score,

@@ -124,7 +124,6 @@ class StaffingConfig(AppConfig):
             PostAgencyRequirement,
             Qualification,
             Roster,
-            Shift,
             Skill,
         )
 
@@ -242,7 +241,7 @@ class StaffingConfig(AppConfig):
 
         name = "Lịch trực bảo vệ hội nghị tại Thanh Hóa (giả định)"
         if not Roster.objects.filter(name=name).exists():
-            from .domain import shift_slots
+            from .services import create_shifts
 
             roster = Roster.objects.create(
                 owner_agency=ctx.agencies["K01-TM"],
@@ -256,10 +255,7 @@ class StaffingConfig(AppConfig):
             )
             roster.posts.set(posts)
             roster.shared_with_agencies.add(ctx.agencies["CATH"])
-            Shift.objects.bulk_create(
-                Shift(roster=roster, start=s.start, end=s.end, label=s.label)
-                for s in shift_slots(start, 7, "3x8", tz)
-            )
+            create_shifts(roster)
             from .tasks import solve_roster
 
             solve_roster(roster, planner)

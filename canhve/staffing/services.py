@@ -16,7 +16,7 @@ from canhve.agencies.models import Agency
 from canhve.core.access import can_create_in, can_edit
 from canhve.core.jobs import enqueue
 from canhve.core.locking import claim_version
-from canhve.core.models import Job
+from canhve.core.models import Job, write_bulk_audit
 from canhve.core.secrecy import Secrecy
 
 from . import domain
@@ -208,12 +208,21 @@ def create_roster(
         roster.full_clean()
         roster.save()
         roster.posts.set(posts)
-        tz = timezone.get_current_timezone()
-        Shift.objects.bulk_create(
-            Shift(roster=roster, start=s.start, end=s.end, label=s.label)
-            for s in domain.shift_slots(start_date, days, pattern, tz)
-        )
+        create_shifts(roster)
     return roster
+
+
+def create_shifts(roster: Roster) -> list[Shift]:
+    """The roster's shifts from its pattern (local time), bulk-created with one summary audit row on the
+    roster naming them (ADR 0108)."""
+    tz = timezone.get_current_timezone()
+    with transaction.atomic():
+        shifts = Shift.objects.bulk_create(
+            Shift(roster=roster, start=s.start, end=s.end, label=s.label)
+            for s in domain.shift_slots(roster.start_date, roster.days, roster.pattern, tz)
+        )
+        write_bulk_audit(obj=roster, name="shifts", created=[s.pk for s in shifts], note="tạo ca trực")
+    return shifts
 
 
 def request_solve(*, acting_user: Any, roster: Roster) -> Job:

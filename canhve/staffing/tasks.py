@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from canhve.agencies.models import Agency
 from canhve.core.jobs import JobRefused, Progress, job_handler
-from canhve.core.models import AuditAction, Job, write_audit
+from canhve.core.models import AuditAction, Job, write_audit, write_bulk_audit
 from canhve.engines import rostering as engine
 
 from .models import (
@@ -247,14 +247,12 @@ def _store(roster: Roster, problem: engine.RosterProblem, solution: engine.Roste
     )
     # A bulk replace writes no per-row audit: one summary row on the roster (in its compartment) names
     # every assignment removed [id, personnel, post, shift] and every one created (ADR 0108).
-    write_audit(
-        action=AuditAction.UPDATE,
+    write_bulk_audit(
         obj=roster,
-        changes={
-            "assignments_deleted": [list(row) for row in replaced],
-            "assignments_created": [[a.pk, a.personnel_id, a.post_id, a.shift_id] for a in created],
-        },
-        note=f"xếp lịch: xóa {len(replaced)}, tạo {len(created)} phân công",
+        name="assignments",
+        deleted=[list(row) for row in replaced],
+        created=[[a.pk, a.personnel_id, a.post_id, a.shift_id] for a in created],
+        note="xếp lịch",
     )
 
 

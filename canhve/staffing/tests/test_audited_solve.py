@@ -20,3 +20,14 @@ def test_a_solve_audits_the_assignments_it_replaces(staffing_world):
     assert {r[0] for r in row.changes["assignments_deleted"]} == old
     assert {r[0] for r in row.changes["assignments_created"]} == new
     assert row.secrecy >= roster.secrecy and row.owner_agency_id == roster.owner_agency_id
+
+
+def test_a_new_roster_audits_the_shifts_it_bulk_creates(staffing_world):
+    roster = staffing_world.roster
+    (row,) = [
+        r
+        for r in AuditEntry.objects.filter(object_type="staffing.Roster", object_id=str(roster.pk))
+        if "shifts_created" in r.changes
+    ]
+    assert sorted(row.changes["shifts_created"]) == sorted(roster.shifts.values_list("pk", flat=True))
+    assert row.secrecy == roster.secrecy and row.owner_agency_id == roster.owner_agency_id
