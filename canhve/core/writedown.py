@@ -26,6 +26,7 @@ from django.db import models
 from django.db.models.signals import m2m_changed, pre_save
 from django.utils.translation import gettext_lazy as _
 
+from .context import current_actor
 from .models import Secured
 from .secrecy import Secrecy
 
@@ -38,7 +39,7 @@ class Link:
     field: str
     target: type[Secured]
     many: bool
-    parent: str | None  # the FK naming the Secured parent when `model` is a child record
+    parent: str | None  # the path to the Secured parent when `model` is a child record
 
 
 def _is_secured(model: Any) -> bool:
@@ -46,8 +47,9 @@ def _is_secured(model: Any) -> bool:
 
 
 def parent_field(model: type[models.Model]) -> str | None:
-    """The FK through which a non-Secured child takes its compartment: `compartment_parent` if the model
-    names one, otherwise its first CASCADE FK to a Secured model."""
+    """The path through which a non-Secured child takes its compartment: `compartment_parent` if the
+    model names one, otherwise its first CASCADE FK to a Secured model, otherwise its `audit_parent`
+    (which may be dotted: a Contingency takes its plan version's operation, "plan_version.operation")."""
     if _is_secured(model):
         return None
     named = getattr(model, "compartment_parent", None)
@@ -56,7 +58,18 @@ def parent_field(model: type[models.Model]) -> str | None:
     for f in model._meta.concrete_fields:
         if f.many_to_one and _is_secured(f.related_model) and f.remote_field.on_delete is models.CASCADE:
             return str(f.name)
-    return None
+    return getattr(model, "audit_parent", "") or None
+
+
+def parent_of(record: models.Model) -> Any:
+    """The Secured record a child takes its compartment from (following a dotted path); None if none."""
+    path = parent_field(type(record))
+    owner: Any = record
+    for name in path.split(".") if path else []:
+        owner = getattr(owner, name, None)
+        if owner is None:
+            return None
+    return owner if path else None
 
 
 _SHARING = {"shared_with_agencies", "shared_with_users"}
@@ -81,7 +94,7 @@ def links() -> list[Link]:
             if not (f.is_relation and f.concrete) or f.auto_created:
                 continue
             target = f.related_model
-            if f.name in _SHARING or f.name == parent or not _is_secured(target):
+            if f.name in _SHARING or (parent and f.name == parent.split(".")[0]) or not _is_secured(target):
                 continue
             out.append(Link(model, f.name, cast(type[Secured], target), bool(f.many_to_many), parent))
     return out
@@ -104,42 +117,51 @@ def compartment(obj: models.Model) -> Compartment | None:
             agency_ids = list(obj.shared_with_agencies.values_list("pk", flat=True))
             user_ids = list(obj.shared_with_users.values_list("pk", flat=True))
         return Compartment(obj.secrecy, obj.owner_agency_id, agency_ids, user_ids)
-    parent = parent_field(type(obj))
-    if parent is None:
-        return None
-    owner = getattr(obj, parent, None)
+    owner = parent_of(obj)
     return compartment(owner) if owner is not None else None
 
 
-def agency_sees(agency_id: int, target: Secured) -> bool:
+def agency_sees(agency_id: int, target: Compartment) -> bool:
     from canhve.agencies.models import Agency
 
-    if agency_id in Agency.lineage_ids(target.owner_agency_id):
-        return True
-    return target.shared_with_agencies.filter(pk=agency_id).exists()
+    return agency_id in Agency.lineage_ids(target.owner_agency_id) or agency_id in target.agency_ids
 
 
-def user_sees(user_id: int, target: Secured) -> bool:
+def compartment_visible_to(user: Any, comp: Compartment) -> bool:
+    """The rule of `SecuredQuerySet.visible_to`, applied to a compartment: for a target as it will be
+    after a pending change (raised secrecy, withdrawn share), which the database cannot answer yet."""
+    if user is None or not user.is_authenticated or not user.is_active or comp.secrecy > user.clearance:
+        return False
+    return (
+        comp.owner_agency_id in user.governed_agency_ids()
+        or bool(set(user.member_agency_ids()) & set(comp.agency_ids))
+        or user.pk in comp.user_ids
+    )
+
+
+def user_sees(user_id: int, target: Compartment) -> bool:
     from canhve.accounts.models import User
 
-    user = User.objects.filter(pk=user_id).first()
-    return user is not None and target.is_visible_to(user)
+    return compartment_visible_to(User.objects.filter(pk=user_id).first(), target)
 
 
-def problem(comp: Compartment, target: Secured) -> str | None:
-    """Why a record in `comp` may not point to `target`; None when it may."""
-    if comp.secrecy < target.secrecy:
+def problem(comp: Compartment, target: Secured | Compartment) -> str | None:
+    """Why a record in `comp` may not point to `target` (a record, or the compartment it is about to
+    have); None when it may."""
+    goal = target if isinstance(target, Compartment) else compartment(target)
+    assert goal is not None
+    if comp.secrecy < goal.secrecy:
         return str(
             _("Bản ghi được trỏ tới mật hơn (%(target)s) bản ghi này (%(own)s): hãy nâng độ mật.")
-            % {"target": target.secrecy_label, "own": Secrecy(comp.secrecy).label}
+            % {"target": Secrecy(goal.secrecy).label, "own": Secrecy(comp.secrecy).label}
         )
-    if not agency_sees(comp.owner_agency_id, target):
+    if not agency_sees(comp.owner_agency_id, goal):
         return str(_("Đơn vị chủ quản của bản ghi này không được xem bản ghi được trỏ tới."))
     for agency_id in comp.agency_ids:
-        if not agency_sees(agency_id, target):
+        if not agency_sees(agency_id, goal):
             return str(_("Bản ghi này được chia sẻ với đơn vị không được xem bản ghi được trỏ tới."))
     for user_id in comp.user_ids:
-        if not user_sees(user_id, target):
+        if not user_sees(user_id, goal):
             return str(_("Bản ghi này được chia sẻ với người không được xem bản ghi được trỏ tới."))
     return None
 
@@ -190,6 +212,80 @@ def check_targets(obj: models.Model, field: str, targets: list[Secured]) -> None
             raise ValidationError({field: why})
 
 
+def target_models() -> set[type[Secured]]:
+    return {lk.target for lk in enforced_links()}
+
+
+def referrers(target: Secured) -> list[models.Model]:
+    """Every record pointing to `target` through an enforced link."""
+    found: list[models.Model] = []
+    for link in enforced_links():
+        if isinstance(target, link.target):
+            found.extend(link.model._default_manager.filter(**{link.field: target.pk}).distinct())
+    return found
+
+
+def _readable(user: Any, record: models.Model) -> bool:
+    """Whether `user` may see `record` (a child record: its parent)."""
+    owner = parent_of(record) if parent_field(type(record)) else record
+    return user is not None and isinstance(owner, Secured) and owner.is_visible_to(user)
+
+
+def _named(record: models.Model) -> str:
+    """A record as an error message names it; a child record with the record it belongs to:
+    điểm dừng «1. Nhà khách» (nhiệm vụ cảnh vệ «OP-01 — …»)."""
+    text = f"{record._meta.verbose_name} «{record}»"
+    owner = parent_of(record)
+    if owner is not None:
+        text += f" ({owner._meta.verbose_name} «{owner}»)"
+    return text
+
+
+def check_referrers(target: Secured, becomes: Compartment, field: str) -> None:
+    """Refuse a change that narrows `target`'s compartment to `becomes` (a raised secrecy, another owner,
+    a withdrawn share) while records point to it whose readers would then lose sight of it: the write
+    would silently turn each of them into a write-down. The error, on `field`, names the referring
+    records the acting user may see and counts the others without naming them."""
+    broken = [r for r in referrers(target) if (c := compartment(r)) is not None and problem(c, becomes)]
+    if not broken:
+        return
+    user = current_actor().user
+    named = [r for r in broken if _readable(user, r)]
+    message = str(
+        _(
+            "Không thể thay đổi: %(n)s bản ghi đang trỏ tới bản ghi này và người đọc của chúng sẽ không "
+            "còn được xem nó (ghi xuống)."
+        )
+        % {"n": len(broken)}
+    )
+    if named:
+        listed = "; ".join(_named(r) for r in named)
+        message += " " + str(_("Hãy sửa hoặc gỡ liên kết ở: %(records)s.") % {"records": listed})
+    if len(broken) > len(named):
+        message += " " + str(
+            _("%(n)s bản ghi trong số đó anh/chị không có quyền xem.") % {"n": len(broken) - len(named)}
+        )
+    raise ValidationError({field: message})
+
+
+def check_narrowing(instance: Secured) -> None:
+    """Before a save of a record others point to: a raised secrecy or a new owner is checked against
+    every referring record (`check_referrers`)."""
+    if instance._state.adding or instance.pk is None:
+        return
+    before = (
+        type(instance)._default_manager.filter(pk=instance.pk).values("secrecy", "owner_agency_id").first()
+    )
+    if before is None:
+        return
+    raised = int(instance.secrecy) > int(before["secrecy"])
+    moved = instance.owner_agency_id != before["owner_agency_id"]
+    if raised or moved:
+        becomes = compartment(instance)
+        assert becomes is not None
+        check_referrers(instance, becomes, "secrecy" if raised else "owner_agency")
+
+
 # Signal receivers: the last line of defence behind every form, service, API and admin write.
 
 
@@ -199,7 +295,44 @@ def _pre_save(sender: type[models.Model], instance: models.Model, raw: bool = Fa
     check(instance)
 
 
-def _m2m_changed(sender: Any, instance: Any, action: str, model: Any, pk_set: Any, **kw: Any) -> None:
+def _pre_save_target(sender: type[models.Model], instance: Any, raw: bool = False, **kw: Any) -> None:
+    if not raw:
+        check_narrowing(instance)
+
+
+def _withdrawn(sender: Any, instance: Any, action: str, reverse: bool, model: Any, pk_set: Any) -> None:
+    """`pre_remove`/`pre_clear` on a target's sharing: check the compartment it is about to have."""
+    secured = model if reverse else type(instance)
+    if not _is_secured(secured) or secured not in target_models():
+        return
+    is_agency = sender is secured.shared_with_agencies.through
+    if not is_agency and sender is not secured.shared_with_users.through:
+        return
+    field = "shared_with_agencies" if is_agency else "shared_with_users"
+    if reverse:  # agency.shared_…_set.remove(target): each target loses this one reader
+        targets = (
+            secured.objects.filter(pk__in=pk_set) if pk_set else secured.objects.filter(**{field: instance})
+        )
+        gone: dict[int, set[int] | None] = {t.pk: {instance.pk} for t in targets}
+    else:  # as stored: the through rows change, not the record's unsaved fields
+        targets = list(secured.objects.filter(pk=instance.pk))
+        gone = {instance.pk: set(pk_set) if pk_set is not None else None}
+    for target in targets:
+        becomes = compartment(target)
+        assert becomes is not None
+        removed = gone[target.pk]
+        attr = "agency_ids" if is_agency else "user_ids"
+        kept = [] if removed is None else [i for i in getattr(becomes, attr) if i not in removed]
+        setattr(becomes, attr, kept)
+        check_referrers(target, becomes, field)
+
+
+def _m2m_changed(
+    sender: Any, instance: Any, action: str, model: Any, pk_set: Any, reverse: bool = False, **kw: Any
+) -> None:
+    if action in ("pre_remove", "pre_clear"):
+        _withdrawn(sender, instance, action, reverse, model, pk_set)
+        return
     if action != "pre_add" or not pk_set:
         return
     for link in links_of(type(instance)):
@@ -230,6 +363,13 @@ def _m2m_changed(sender: Any, instance: Any, action: str, model: Any, pk_set: An
 
 def connect() -> None:
     seen: set[Any] = set()
+    for target in target_models():
+        pre_save.connect(
+            _pre_save_target, sender=target, dispatch_uid=f"writedown-target-{target._meta.label}"
+        )
+        for name in _SHARING:
+            through = getattr(target, name).through
+            m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"writedown-{through}")
     for link in enforced_links():
         if link.model not in seen:
             pre_save.connect(_pre_save, sender=link.model, dispatch_uid=f"writedown-{link.model._meta.label}")

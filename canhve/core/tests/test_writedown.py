@@ -37,6 +37,7 @@ EXPECTED_LINKS = {
     ("staffing.MobilisationRequest", "roster"),
     ("staffing.MobilisationRequest", "provided"),
     ("documents.Document", "corrects"),
+    ("operations.Contingency", "safe_haven"),  # through its audit_parent, plan_version.operation
 }
 
 
@@ -57,6 +58,15 @@ def _site(world, secrecy, name=SECRET_SITE, owner="K01-TM"):
     return Site.objects.create(
         name=name, kind="venue", lat=21.03, lon=105.85, secrecy=secrecy, owner_agency=world.agencies[owner]
     )
+
+
+def _withdraw_unchecked(record, agency):
+    """A share gone from under the records pointing to the target, as rows from before the write-down
+    check or written behind the ORM leave it: a withdrawal through the ORM is refused now (below), and
+    the pages must still filter on display."""
+    record.shared_with_agencies.through.objects.filter(
+        **{f"{record._meta.model_name}_id": record.pk, "agency_id": agency.pk}
+    ).delete()
 
 
 def _bearer(user):
@@ -186,7 +196,7 @@ def test_a_safe_point_page_hides_a_site_its_reader_cannot_see(world):
     site.shared_with_agencies.add(world.agencies["CATH"])
     point = SafePoint.objects.create(site=site, owner_agency=world.agencies["K01-TM"], secrecy=Secrecy.MAT)
     point.shared_with_agencies.add(world.agencies["CATH"])
-    site.shared_with_agencies.remove(world.agencies["CATH"])  # the site's share withdrawn later
+    _withdraw_unchecked(site, world.agencies["CATH"])
     url = reverse("sites-safepoint-detail", args=[point.pk])
     page = world.client("th_liaison").get(url)
     assert page.status_code == 200
@@ -245,7 +255,7 @@ def test_a_post_page_hides_an_operation_its_reader_cannot_see(world):
         name="Cổng B", owner_agency=world.agencies["K01-TM"], secrecy=Secrecy.MAT, operation=op
     )
     post.shared_with_agencies.add(bvtc)
-    op.shared_with_agencies.remove(bvtc)  # the operation's share withdrawn later
+    _withdraw_unchecked(op, bvtc)
     for name in ("staffing-post-detail", "staffing-post-list"):
         url = reverse(name, args=[post.pk]) if name.endswith("detail") else reverse(name)
         page = world.client("k01_low").get(url)
@@ -267,7 +277,7 @@ def test_safe_point_json_and_map_data_hide_sites_the_reader_cannot_see(world):
     op = _op(world, Secrecy.MAT, name="Nhiệm vụ chung")
     op.shared_with_agencies.add(cath)
     Stop.objects.create(operation=op, order=1, site=site, kind="venue")
-    site.shared_with_agencies.remove(cath)  # the site's share withdrawn later
+    _withdraw_unchecked(site, cath)
     response = Client().get(f"/api/sites/safe-points/{point.pk}", **_bearer(liaison))
     assert response.status_code == 200, response.content
     assert SECRET_SITE not in response.content.decode()
@@ -296,3 +306,139 @@ def test_the_post_form_shows_the_write_down_error_on_the_operation_field(world):
     form = response.context["form"]
     assert "operation" in form.errors, form.errors
     assert not Post.objects.filter(name="Cổng form").exists()
+
+
+# Narrowing a target: a raised secrecy or a withdrawn share is checked against the records pointing to it.
+
+
+def _stop(op, site, order=1):
+    return Stop.objects.create(operation=op, order=order, site=site, kind="venue")
+
+
+@pytest.mark.django_db
+def test_raising_a_sites_secrecy_above_a_stop_that_points_to_it_is_refused_naming_the_stop(world):
+    officer = world.users["k01_officer"]
+    op, site = _op(world, Secrecy.MAT), _site(world, Secrecy.MAT)
+    _stop(op, site)
+    site = Site.objects.get(pk=site.pk)
+    site.secrecy = Secrecy.TOI_MAT
+    with acting_as(officer), pytest.raises(ValidationError) as exc, transaction.atomic():
+        site.save()
+    message = exc.value.message_dict["secrecy"][0]
+    assert "OP-WD" in message and "1 bản ghi" in message
+    assert Site.objects.get(pk=site.pk).secrecy == Secrecy.MAT
+    # Raise the operation first, then the site: nothing points down any more.
+    op.secrecy = Secrecy.TOI_MAT
+    op.save()
+    site.save()
+    assert Site.objects.get(pk=site.pk).secrecy == Secrecy.TOI_MAT
+
+
+@pytest.mark.django_db
+def test_the_site_form_shows_the_refused_raise_on_the_secrecy_field(world):
+    op, site = _op(world, Secrecy.MAT), _site(world, Secrecy.MAT)
+    _stop(op, site)
+    client = world.client("k01_officer")
+    url = reverse("sites-edit", args=[site.pk])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["secrecy"] = Secrecy.TOI_MAT
+    response = client.post(url, data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "secrecy" in errors and "OP-WD" in errors["secrecy"][0], errors
+    assert Site.objects.get(pk=site.pk).secrecy == Secrecy.MAT
+
+
+@pytest.mark.django_db
+def test_withdrawing_a_share_a_referring_record_needs_is_refused_on_every_path(world):
+    officer, cath = world.users["k01_officer"], world.agencies["CATH"]
+    site = _site(world, Secrecy.MAT)
+    site.shared_with_agencies.add(cath)
+    op = _op(world, Secrecy.MAT)
+    op.shared_with_agencies.add(cath)
+    _stop(op, site)
+    with acting_as(officer):
+        for withdraw in (
+            lambda: site.shared_with_agencies.remove(cath),
+            lambda: site.shared_with_agencies.clear(),
+            lambda: site.shared_with_agencies.set([]),
+            lambda: cath.shared_sites_site.remove(site),
+        ):
+            with pytest.raises(ValidationError) as exc, transaction.atomic():
+                withdraw()
+            assert "OP-WD" in exc.value.message_dict["shared_with_agencies"][0]
+    assert list(site.shared_with_agencies.all()) == [cath]
+    # Once the operation no longer involves the police, its stop no longer needs the site's share.
+    op.shared_with_agencies.remove(cath)
+    site.shared_with_agencies.remove(cath)
+    assert not site.shared_with_agencies.exists()
+
+
+@pytest.mark.django_db
+def test_referring_records_the_user_may_not_see_are_counted_not_named(world):
+    officer, cath = world.users["k01_officer"], world.agencies["CATH"]
+    site = _site(world, Secrecy.MAT)
+    site.shared_with_agencies.add(cath)
+    tz = timezone.get_current_timezone()
+    theirs = Operation.objects.create(
+        owner_agency=cath,
+        code="OP-CATH",
+        name="Nhiệm vụ riêng của công an tỉnh",
+        kind="event",
+        secrecy=Secrecy.MAT,
+        starts_at=dt.datetime(2030, 1, 1, 8, tzinfo=tz),
+        ends_at=dt.datetime(2030, 1, 2, 8, tzinfo=tz),
+    )
+    _stop(theirs, site)
+    _stop(_op(world, Secrecy.MAT), site)
+    assert not theirs.is_visible_to(officer)
+    site.secrecy = Secrecy.TOI_MAT
+    with acting_as(officer), pytest.raises(ValidationError) as exc, transaction.atomic():
+        site.save()
+    message = exc.value.message_dict["secrecy"][0]
+    assert "OP-WD" in message  # theirs, named
+    assert "OP-CATH" not in message and "riêng" not in message  # not even its name
+    assert "2 bản ghi" in message and "1 bản ghi trong số đó" in message
+    # Withdrawing the police's share breaks only their stop: nothing named, one counted.
+    with acting_as(officer), pytest.raises(ValidationError) as exc, transaction.atomic():
+        site.shared_with_agencies.remove(cath)
+    message = exc.value.message_dict["shared_with_agencies"][0]
+    assert "OP-CATH" not in message and "OP-WD" not in message and "1 bản ghi trong số đó" in message
+
+
+@pytest.mark.django_db
+def test_the_compartment_rule_agrees_with_visible_to(world):
+    """`compartment_visible_to` (for a target's compartment before the change is stored) is the twin of
+    `SecuredQuerySet.visible_to`: they must answer alike for every persona."""
+    cath = world.agencies["CATH"]
+    records = [_op(world, s, code=f"OP-{s}") for s in (Secrecy.MAT, Secrecy.TOI_MAT, Secrecy.TUYET_MAT)]
+    records[0].shared_with_agencies.add(cath)
+    records[1].shared_with_users.add(world.users["ct_outsider"])
+    records.append(_site(world, Secrecy.MAT, owner="CATH"))
+    for user in world.users.values():
+        for record in records:
+            comp = writedown.compartment(record)
+            assert writedown.compartment_visible_to(user, comp) == record.is_visible_to(user), (user, record)
+
+
+@pytest.mark.django_db
+def test_a_top_secret_safe_haven_in_a_secret_operations_plan_is_refused(world):
+    from canhve.operations import services as ops
+    from canhve.operations.models import Contingency
+
+    officer = world.users["k01_officer"]
+    op = _op(world, Secrecy.MAT)
+    plan = ops.create_plan_version(operation=op, acting_user=officer)
+    haven = _site(world, Secrecy.TOI_MAT)
+    with acting_as(officer), pytest.raises(ValidationError) as exc:
+        ops.add_contingency(
+            plan=plan,
+            acting_user=officer,
+            kind="attack",
+            response="Rút về",
+            agency=world.agencies["K01-TM"],
+            safe_haven=haven,
+        )
+    assert "safe_haven" in exc.value.message_dict
+    assert not Contingency.objects.filter(plan_version=plan).exists()
