@@ -17,7 +17,6 @@ DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%
 
 class OperationForm(forms.Form):
     owner_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Đơn vị chủ quản"))
-    code = forms.CharField(label=_("Số hiệu"), max_length=30)
     name = forms.CharField(label=_("Tên nhiệm vụ"), max_length=255)
     kind = forms.ChoiceField(label=_("Loại"), choices=OperationKind.choices)
     protectee = forms.ModelChoiceField(

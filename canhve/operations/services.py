@@ -85,11 +85,27 @@ def generate_tasks(*, operation: Operation, acting_user: Any) -> list[Task]:
     return created
 
 
+CODE_LENGTH = Operation._meta.get_field("code").max_length or 30
+
+
+def next_operation_code(owner_agency: Agency, year: int) -> str:
+    """The next số hiệu of the owning agency's register for `year`: "<agency code>-<year>-<NNN>". The
+    server allocates it (call inside the creating transaction, which holds the agency row), so nobody
+    chooses a code and learns from a refusal that an operation they may not see already has it."""
+    Agency.objects.select_for_update().filter(pk=owner_agency.pk).first()
+    prefix = f"{owner_agency.code[: CODE_LENGTH - 9]}-{year}-"
+    taken = Operation.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    serial = max((int(c[len(prefix) :]) for c in taken if c[len(prefix) :].isdigit()), default=0) + 1
+    while Operation.objects.filter(code=f"{prefix}{serial:03d}").exists():  # another agency's prefix clash
+        serial += 1
+    return f"{prefix}{serial:03d}"
+
+
 def create_operation(
     *,
     acting_user: Any,
     owner_agency: Agency,
-    code: str,
+    code: str = "",
     name: str,
     kind: str,
     starts_at: dt.datetime,
@@ -100,7 +116,9 @@ def create_operation(
     provinces: Sequence[Any] = (),
     summary: str = "",
 ) -> Operation:
-    """Open an operation (tiếp nhận yêu cầu) and generate its task checklist from the protectee's measures."""
+    """Open an operation (tiếp nhận yêu cầu) and generate its task checklist from the protectee's measures.
+    Its số hiệu is allocated by the server (`next_operation_code`); `code` is for seeding and tests only,
+    no page or endpoint passes user input to it."""
     if not can_create_in(acting_user, owner_agency.pk, Role.PLANNER):
         raise PermissionDenied("Cần quyền cán bộ kế hoạch của đơn vị chủ quản.")
     if secrecy not in Secrecy.values:
@@ -109,9 +127,10 @@ def create_operation(
         raise ValidationError({"secrecy": ["Không thể tạo nhiệm vụ có độ mật cao hơn mức được tiếp cận."]})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": ["Thời gian kết thúc phải sau thời gian bắt đầu."]})
-    if Operation.objects.filter(code=code).exists():
+    if code and Operation.objects.filter(code=code).exists():
         raise ValidationError({"code": ["Số hiệu đã được dùng."]})
     with transaction.atomic():
+        code = code or next_operation_code(owner_agency, timezone.localdate().year)
         op = Operation(
             owner_agency=owner_agency,
             code=code,

@@ -91,7 +91,6 @@ def operation_create(request: HttpRequest) -> HttpResponse:
             op = services.create_operation(
                 acting_user=request.user,
                 owner_agency=d["owner_agency"],
-                code=d["code"],
                 name=d["name"],
                 kind=d["kind"],
                 starts_at=d["starts_at"],

@@ -44,3 +44,46 @@ def test_a_stale_plan_edit_is_refused_with_a_clear_message(ops_world):
     assert "người khác sửa" in body and ">A</td>" in body and ">B</td>" in body  # stored beside submitted
     plan.refresh_from_db()
     assert plan.objectives == "A"
+
+
+@pytest.mark.django_db
+def test_a_planner_trying_an_invisible_operations_code_gets_the_answer_a_free_code_gets(ops_world):
+    """The số hiệu is allocated by the server, so a planner of another agency cannot learn from a
+    refusal that an operation they may not see already has the code they typed."""
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from canhve.accounts.models import Membership, Role, User
+    from canhve.core.secrecy import Secrecy
+    from canhve.core.testing import login
+    from canhve.operations.models import Operation
+
+    cact = ops_world.agencies["CACT"]
+    planner = User.objects.create_user(
+        username="ct_planner", password="x-test-pass-1234", clearance=Secrecy.MAT
+    )
+    Membership.objects.create(user=planner, agency=cact, role=Role.PLANNER)
+    hidden = ops_world.secret_op
+    assert not hidden.is_visible_to(planner)
+    client = login(Client(), planner)
+
+    def create(code):
+        data = {
+            "owner_agency": cact.pk,
+            "code": code,  # an old form field: ignored
+            "name": "Nhiệm vụ Cần Thơ",
+            "kind": "event",
+            "starts_at": "2030-05-10T08:00",
+            "ends_at": "2030-05-10T12:00",
+            "secrecy": Secrecy.MAT,
+        }
+        return client.post(reverse("operations-create"), data)
+
+    taken, free = create(hidden.code), create("CT-TU-DO-01")
+    assert taken.status_code == free.status_code == 302
+    assert "Số hiệu" not in taken.content.decode() + free.content.decode()
+    year = timezone.localdate().year
+    codes = list(Operation.objects.filter(owner_agency=cact).order_by("pk").values_list("code", flat=True))
+    assert codes == [f"CACT-{year}-001", f"CACT-{year}-002"]
+    assert "code" not in client.get(reverse("operations-create")).context["form"].fields
