@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -36,6 +37,8 @@ if PRODUCTION:
     SECRET_KEY = os.environ["SECRET_KEY"]
     DEBUG = False
     ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:  # every request would get 400; `check --deploy` warns (security.W020)
+        raise ImproperlyConfigured("CANHVE_ENV=production needs ALLOWED_HOSTS (comma-separated host names).")
     CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
