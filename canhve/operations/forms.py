@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from canhve.agencies.models import Agency
 from canhve.core.locking import VersionedFormMixin
 from canhve.core.secrecy import Secrecy
+from canhve.core.widgets import DateTimeInput
 from canhve.geo.models import Province
 from canhve.protectees.models import Protectee
 from canhve.sites.models import Site
 
 from .models import ContingencyKind, Operation, OperationKind, PlanVersion, StopKind, TaskStatus
 
-DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DT = DateTimeInput()
 
 
 class OperationForm(forms.Form):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from canhve.core.widgets import DateInput
+
 from .models import Measure
 
 
@@ -9,5 +11,5 @@ class AmendForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Thao tác"), choices=[("add", _("Áp dụng từ ngày")), ("end", _("Thôi áp dụng từ ngày"))]
     )
-    effective = forms.DateField(label=_("Ngày hiệu lực"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective = forms.DateField(label=_("Ngày hiệu lực"), widget=DateInput())
     legal_basis = forms.CharField(label=_("Căn cứ"), max_length=200)

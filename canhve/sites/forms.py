@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from canhve.agencies.models import Agency
 from canhve.core.locking import VersionedFormMixin
 from canhve.core.secrecy import Secrecy
+from canhve.core.widgets import DateInput
 from canhve.geo.models import LegacyProvince, Province
 
 from .models import CriteriaSet, SafePointStatus, Site, SiteKind
@@ -153,7 +154,7 @@ class SurveyForm(forms.Form):
     """One field per criterion of the current set: gates pass/fail, manual criteria 0–5; automatic criteria
     get only an optional fallback value, used when the road engine cannot compute them."""
 
-    surveyed_on = forms.DateField(label=_("Ngày khảo sát"), widget=forms.DateInput(attrs={"type": "date"}))
+    surveyed_on = forms.DateField(label=_("Ngày khảo sát"), widget=DateInput())
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     files = forms.FileField(label=_("Ảnh, tài liệu (JPEG, PNG, PDF ≤ 10 MB)"), required=False)
 
@@ -260,7 +261,7 @@ class BasicSurveyForm(forms.Form):
         required=False,
         queryset=LegacyProvince.objects.all(),
     )
-    effective_from = forms.DateField(label=_("Hiệu lực từ"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(label=_("Hiệu lực từ"), widget=DateInput())
     title = forms.CharField(label=_("Tên"), required=False, max_length=200)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

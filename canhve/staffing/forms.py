@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from canhve.agencies.models import Agency
 from canhve.core.secrecy import Secrecy
+from canhve.core.widgets import DateInput, DateTimeInput
 
 from .models import Absence, MobilisationRequest, Personnel, Post, Qualification, Roster, Skill
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = DateInput()
+DATETIME = DateTimeInput()
 
 
 def _own_agencies(user: Any) -> Any:
