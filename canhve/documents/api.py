@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from canhve.agencies.models import Agency
 from canhve.apikit import PAGE_SIZE, AuditedPagination
 from canhve.core.access import get_visible_or_404
-from canhve.core.locking import VersionConflict, conflict_body
+from canhve.core.locking import ConflictOut, VersionConflict, api_conflict
 
 from . import domain, services
 from .forms import check_pdf
@@ -143,7 +143,9 @@ def post_document(request: HttpRequest, payload: DocumentIn) -> tuple[int, Docum
 
 
 @router.patch(
-    "/documents/{doc_id}", response={200: DocumentOut, 409: dict}, summary="Edit a draft (optimistic lock)"
+    "/documents/{doc_id}",
+    response={200: DocumentOut, 409: ConflictOut},
+    summary="Edit a draft (optimistic lock)",
 )
 def patch_document(request: HttpRequest, doc_id: int, payload: DocumentPatch):
     doc = get_visible_or_404(
@@ -161,8 +163,7 @@ def patch_document(request: HttpRequest, doc_id: int, payload: DocumentPatch):
             acting_user=request.user, document=doc, expected_version=expected, **changes
         )
     except VersionConflict as conflict:
-        current = DocumentOut.from_orm(conflict.instance).dict() if conflict.instance else {}
-        return 409, conflict_body(conflict, submitted=payload.dict(exclude_unset=True), current=current)
+        return api_conflict(conflict, payload, DocumentOut)
 
 
 @router.post("/documents/{doc_id}/move", response=DocumentOut, summary="sign, number, issue, archive")
