@@ -13,7 +13,8 @@ class SecuredAdmin(admin.ModelAdmin):
     change or delete page the record it opens."""
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).visible_to(request.user)
+        queryset: Any = super().get_queryset(request)  # the model's SecuredQuerySet
+        return queryset.visible_to(request.user)
 
     def get_changelist_instance(self, request: HttpRequest) -> Any:
         changelist = super().get_changelist_instance(request)

@@ -361,7 +361,10 @@ def _audit_m2m(
         owners, field = [(instance, sorted(ids))], _m2m_field(type(instance), sender)
     for obj, linked in owners:
         if isinstance(obj, Audited) and field:
-            write_bulk_audit(obj=obj, name=field, **{verb: linked})
+            if verb == "created":
+                write_bulk_audit(obj=obj, name=field, created=linked)
+            else:
+                write_bulk_audit(obj=obj, name=field, deleted=linked)
 
 
 def _linked_ids(through: Any, instance: Any) -> list[Any]:
