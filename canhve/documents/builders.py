@@ -221,10 +221,11 @@ def route_map(geometries: list[tuple[list[list[float]], bool]], width: int = 640
     return out.getvalue()
 
 
-def protection_plan(plan: Any) -> Built:
+def protection_plan(plan: Any, reader: Any) -> Built:
     """KH from an operations `PlanVersion` (its frozen snapshot once approved): objectives, organisation,
-    itinerary, routes with a small map, tasks per agency, posts, communications, medical, contingencies."""
-    c = plan.as_document_content()
+    itinerary, routes with a small map, tasks per agency, posts, communications, medical, contingencies.
+    `reader`: the compartment of the document being written; a site its readers may not see is not named."""
+    c = plan.as_document_content(reader)
     op = c["operation"]
     blocks: list[dict] = [_h("I. MỤC ĐÍCH, YÊU CẦU"), *[_p(x) for x in _lines(c["objectives"])]]
     if op.get("protectee"):

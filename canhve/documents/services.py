@@ -471,10 +471,13 @@ def verify_upload(*, acting_user: Any, data: bytes, filename: str = "") -> engin
 def create_plan_document(*, acting_user: Any, plan: Any, operation: Any) -> Document:
     """KH draft from an operations plan version: issued by the operation's owner agency, at its secrecy,
     shared with its participating agencies (they are the recipients, too)."""
+    from canhve.core.writedown import Compartment
+
     from .builders import protection_plan
 
-    summary, blocks, attachments = protection_plan(plan)
     partners = list(operation.shared_with_agencies.all())
+    readers = Compartment(operation.secrecy, operation.owner_agency_id, [a.pk for a in partners], [])
+    summary, blocks, attachments = protection_plan(plan, readers)
     commander = operation.commander
     return create_document(
         acting_user=acting_user,

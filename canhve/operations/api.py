@@ -136,7 +136,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> PlanVersion:
 
 @router.get("/plans/{plan_id}/content", summary="The plan's contents as the documents app reads them")
 def get_plan_content(request: HttpRequest, plan_id: int) -> dict:
-    return get_plan_version(request.user, plan_id).as_document_content()
+    return get_plan_version(request.user, plan_id).as_document_content(request.user)
 
 
 @router.patch(

@@ -314,10 +314,11 @@ class PlanVersion(Versioned, Audited):
     def is_editable(self) -> bool:
         return self.status == PlanStatus.DRAFT
 
-    def as_document_content(self) -> dict:
+    def as_document_content(self, reader: Any) -> dict:
+        """The plan's content as `reader` (a user, or a document's compartment) may see it."""
         from .selectors import plan_document_content
 
-        return plan_document_content(self)
+        return plan_document_content(self, reader=reader)
 
 
 class RouteRank(models.IntegerChoices):

@@ -56,14 +56,52 @@ def route_line(route: MovementRoute) -> str:
     return f"{route.get_rank_display()}: {route.km} km, {route.minutes} phút — {streets}"
 
 
-def plan_document_content(plan: PlanVersion) -> dict[str, Any]:
-    """Plain content of a protection plan version for the documents app (kế hoạch cảnh vệ, KH).
+def _shown_site_ids(ids: set[int], reader: Any) -> set[int]:
+    """The sites of `ids` that `reader` may see: a user (pages, API), or the compartment of a document
+    about to be written from the plan (every reader of that document, ADR 0107)."""
+    from canhve.core.writedown import Compartment, problem
+    from canhve.sites.models import Site
+
+    if isinstance(reader, Compartment):
+        return {s.pk for s in Site.objects.filter(pk__in=ids) if problem(reader, s) is None}
+    return set(Site.objects.visible_to(reader).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _visible_itinerary(itinerary: list[dict[str, Any]], reader: Any) -> list[dict[str, Any]]:
+    """The itinerary with the name of every site `reader` may not see replaced by the placeholder. A
+    frozen snapshot keeps the names of approval time; its site ids decide what each reader is shown now
+    (an entry frozen before the ids were stored is shown as the placeholder: it cannot be checked)."""
+    from canhve.core.writedown import PLACEHOLDER
+
+    keys = {"site": "site_id", "from": "from_site_id", "to": "to_site_id"}
+    ids = {e[k] for e in itinerary for k in keys.values() if e.get(k)}
+    shown = _shown_site_ids(ids, reader)
+    out = []
+    for entry in itinerary:
+        entry = dict(entry)
+        for name, key in keys.items():
+            if name in entry and entry.get(key) not in shown:
+                entry[name] = str(PLACEHOLDER)
+        out.append(entry)
+    return out
+
+
+def plan_document_content(plan: PlanVersion, *, reader: Any) -> dict[str, Any]:
+    """Plain content of a protection plan version for the documents app (kế hoạch cảnh vệ, KH), as
+    `reader` (a user, or the compartment of the document being written) may see it: a site they may not
+    see is named by the placeholder, in the itinerary and as a safe haven.
 
     When the version is approved or later, its frozen snapshot is used for tasks, itinerary and routes.
     """
+    from canhve.core.writedown import PLACEHOLDER
+
     op = plan.operation
     live = plan_snapshot(plan)
     frozen = plan.snapshot if plan.status != "draft" and plan.snapshot else live
+    contingencies = list(
+        plan.contingencies.select_related("agency", "safe_haven", "alternate_route__movement")
+    )
+    havens = _shown_site_ids({c.safe_haven_id for c in contingencies if c.safe_haven_id}, reader)
     return {
         "operation": {
             "code": op.code,
@@ -87,17 +125,19 @@ def plan_document_content(plan: PlanVersion) -> dict[str, Any]:
         "medical": plan.medical,
         "notes": plan.notes,
         "tasks_by_agency": frozen["tasks_by_agency"],
-        "itinerary": frozen["itinerary"],
+        "itinerary": _visible_itinerary(frozen["itinerary"], reader),
         "contingencies": [
             {
                 "kind": c.get_kind_display(),
                 "trigger": c.trigger,
                 "response": c.response,
                 "agency": str(c.agency),
-                "safe_haven": str(c.safe_haven) if c.safe_haven else c.safe_haven_note,
+                "safe_haven": (str(c.safe_haven) if c.safe_haven_id in havens else str(PLACEHOLDER))
+                if c.safe_haven
+                else c.safe_haven_note,
                 "alternate_route": route_line(c.alternate_route) if c.alternate_route else "",
             }
-            for c in plan.contingencies.select_related("agency", "safe_haven", "alternate_route__movement")
+            for c in contingencies
         ],
     }
 
@@ -130,6 +170,7 @@ def plan_snapshot(plan: PlanVersion) -> dict[str, Any]:
                 "type": "stop",
                 "order": stop.order,
                 "site": stop.site.name,
+                "site_id": stop.site_id,
                 "kind": stop.get_kind_display(),
                 "arrive_at": timezone.localtime(stop.arrive_at).strftime("%H:%M %d/%m/%Y")
                 if stop.arrive_at
@@ -147,7 +188,9 @@ def plan_snapshot(plan: PlanVersion) -> dict[str, Any]:
                 "type": "movement",
                 "order": mv.order,
                 "from": mv.origin.site.name,
+                "from_site_id": mv.origin.site_id,
                 "to": mv.destination.site.name,
+                "to_site_id": mv.destination.site_id,
                 "depart_at": timezone.localtime(mv.depart_at).strftime("%H:%M %d/%m/%Y"),
                 "routes": [
                     {

@@ -489,7 +489,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contingencies": plan.contingencies.select_related("agency", "safe_haven", "alternate_route"),
         "contingency_form": ContingencyForm() if editable else None,
         "others": op.plan_versions.exclude(pk=plan.pk),
-        "content": plan.as_document_content(),
+        "content": plan.as_document_content(request.user),
     }
     if conflict is not None:
         return conflict_response(request, "operations/plan.html", context, conflict, form)
@@ -542,7 +542,7 @@ def plan_diff(request: HttpRequest, pk: int) -> HttpResponse:
         texts = domain.diff_texts(
             {f: getattr(other, f) for f in labels}, {f: getattr(plan, f) for f in labels}, labels
         )
-        a, b = other.as_document_content(), plan.as_document_content()
+        a, b = other.as_document_content(request.user), plan.as_document_content(request.user)
         for key, label, render_item in (
             ("contingencies", _("Tình huống"), lambda c: f"{c['kind']}: {c['response']} ({c['agency']})"),
             ("tasks_by_agency", _("Nhiệm vụ"), None),

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from canhve.core.locking import VersionConflict
 from canhve.core.models import AuditEntry
+from canhve.core.secrecy import Secrecy
 from canhve.operations import routing, services
 from canhve.operations.models import Movement, MovementRoute, PlanStatus, Stop, TaskStatus
 from canhve.protectees.models import Measure, ProtecteeCategory
@@ -180,6 +181,38 @@ def test_routes_are_stored_and_replanned_around_a_closure(ops_world):
     for target, user in (("reviewed", officer), ("approved", ops_world.users["k01_commander"])):
         services.change_plan_status(plan=ops_world.plan, target=target, acting_user=user)
     assert set(ops_world.plan.routes.values_list("pk", flat=True)) >= {r.pk for r in second}
-    content = ops_world.plan.as_document_content()
+    content = ops_world.plan.as_document_content(officer)
     moves = [i for i in content["itinerary"] if i["type"] == "movement" and i["from"] == "A"]
     assert moves and moves[0]["routes"][0]["streets"] == second[0].streets
+
+
+@pytest.mark.django_db
+def test_a_frozen_plan_names_a_site_only_to_readers_who_may_see_it_now(ops_world):
+    """The approved snapshot keeps the stop names of approval time; after the stop is gone and its site
+    raised to Tối mật, a Mật reader of the plan (page, API, a KH drafted from it) gets the placeholder."""
+    from django.urls import reverse
+
+    from canhve.core.writedown import PLACEHOLDER
+    from canhve.documents.apps import DocumentsConfig
+    from canhve.documents.services import create_plan_document
+
+    officer, commander = ops_world.users["k01_officer"], ops_world.users["k01_commander"]
+    site = make_site(ops_world, "Biệt thự đóng băng", HOTEL)
+    stop = Stop.objects.create(operation=ops_world.op, order=9, site=site)
+    plan = ops_world.plan
+    for target, user in (("reviewed", officer), ("approved", commander)):
+        services.change_plan_status(plan=plan, target=target, acting_user=user)
+    plan.refresh_from_db()
+    assert "Biệt thự đóng băng" in str(plan.snapshot)
+    stop.delete()
+    site.secrecy = Secrecy.TOI_MAT
+    site.save()  # nothing points to it any more: allowed
+    page = ops_world.client("th_liaison").get(reverse("operations-plan", args=[plan.pk])).content.decode()
+    assert "Biệt thự đóng băng" not in page and str(PLACEHOLDER) in page
+    api = ops_world.client("th_liaison").get(f"/api/operations/plans/{plan.pk}/content").content.decode()
+    assert "Biệt thự đóng băng" not in api
+    own = ops_world.client("k01_officer").get(reverse("operations-plan", args=[plan.pk])).content.decode()
+    assert "Biệt thự đóng băng" in own
+    DocumentsConfig.load_reference(None)  # type: ignore[arg-type]
+    doc = create_plan_document(acting_user=officer, plan=plan, operation=ops_world.op)
+    assert "Biệt thự đóng băng" not in str(doc.content)  # the KH is read by the partners too
