@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -60,8 +61,14 @@ def compute_hash(values: dict[str, Any], prev_hash: str) -> str:
 
 
 def seal(entry: Any, using: str) -> None:
-    """Fill `prev_hash` and `row_hash` of a new entry, inside the writing transaction. On PostgreSQL a
-    transaction-level advisory lock serialises writers, so two transactions never fork the chain."""
+    """Fill `prev_hash` and `row_hash` of a new entry, inside the writing transaction."""
+    seal_all([entry], using)
+
+
+def seal_all(entries: Iterable[Any], using: str) -> None:
+    """Chain new entries onto the head in the order given (the order their ids will take), inside the
+    writing transaction. On PostgreSQL a transaction-level advisory lock serialises writers, so two
+    transactions never fork the chain; SQLite has one writer at a time anyway."""
     from .models import AuditEntry
 
     conn = connections[using]
@@ -69,8 +76,11 @@ def seal(entry: Any, using: str) -> None:
         with conn.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
     last = AuditEntry.objects.using(using).order_by("-id").values_list("row_hash", flat=True).first()
-    entry.prev_hash = last or GENESIS
-    entry.row_hash = compute_hash({n: getattr(entry, n) for n in HASHED_FIELDS}, entry.prev_hash)
+    prev = last or GENESIS
+    for entry in entries:
+        entry.prev_hash = prev
+        entry.row_hash = compute_hash({n: getattr(entry, n) for n in HASHED_FIELDS}, prev)
+        prev = entry.row_hash
 
 
 def head(using: str = "default") -> dict[str, Any]:

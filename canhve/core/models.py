@@ -85,6 +85,27 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
         scope |= _json_list_has_any(self, "shared_user_ids", [user.pk])
         return self.filter(secrecy__lte=user.clearance).filter(scope)
 
+    def bulk_create(
+        self,
+        objs: Iterable[Any],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        update_conflicts: bool = False,
+        update_fields: Any = None,
+        unique_fields: Any = None,
+    ) -> list[Any]:
+        """Bulk rows are chained like saved ones: sealed in list order (their id order) under the chain
+        lock, in one transaction with the insert. A row with its own id, or a conflict clause that would
+        skip or overwrite rows, would break the chain and is refused."""
+        from .audit_chain import seal_all
+
+        entries = list(objs)
+        if ignore_conflicts or update_conflicts or any(e.pk is not None for e in entries):
+            raise PermissionDenied("Audit entries are only appended, in id order.")
+        with transaction.atomic(using=self.db):
+            seal_all(entries, self.db)
+            return super().bulk_create(entries, batch_size=batch_size)
+
     def update(self, **kwargs: Any) -> int:
         raise PermissionDenied("Audit entries cannot be changed.")
 
@@ -94,7 +115,7 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
 
 class AuditEntry(models.Model):
     """One row of the audit trail (nhật ký kiểm tra). Append-only: the app never updates or deletes it,
-    and on PostgreSQL a trigger refuses UPDATE and DELETE as well."""
+    and the database refuses UPDATE, DELETE and TRUNCATE by trigger as well (`core/audit_guard.py`)."""
 
     at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -1,17 +1,11 @@
 """SQLite refuses UPDATE of audit rows by trigger too, so a raw SQL session cannot silently rewrite a row
-(ADR 0103). DELETE and, on PostgreSQL, TRUNCATE are refused in a later step: the test suite's flush of
-transactional tests still deletes every table, and that needs a plan first. The hash chain
-(`canhve audit verify`) detects a deletion or truncation meanwhile."""
+(ADR 0103). DELETE and, on PostgreSQL, TRUNCATE are refused by 0006, once the test suite's flush could
+lift the guard; the SQL now lives in `canhve.core.audit_guard`, shared with that flush."""
 
 from django.db import migrations
 
-SQLITE_CREATE = """
-CREATE TRIGGER IF NOT EXISTS core_auditentry_no_update
-BEFORE UPDATE ON core_auditentry
-BEGIN
-    SELECT RAISE(ABORT, 'core_auditentry is append-only');
-END;
-"""
+from canhve.core.audit_guard import SQLITE_NO_UPDATE as SQLITE_CREATE
+
 SQLITE_DROP = "DROP TRIGGER IF EXISTS core_auditentry_no_update;"
 
 
