@@ -83,7 +83,9 @@ class SigningCredentialAdmin(admin.ModelAdmin):
             "form": form,
             "title": "Nạp chứng thư số (PKCS#12)",
         }
-        return render(request, "documents/admin_upload.html", context)
+        # A refused file is a 400 naming the field, and (like any refusal) writes nothing (ADR 0106).
+        status = 400 if request.method == "POST" else 200
+        return render(request, "documents/admin_upload.html", context, status=status)
 
 
 @admin.register(TrustRoot)

@@ -28,3 +28,29 @@ def test_the_verify_api_refuses_what_is_not_a_pdf(world, content):
     response = client.post("/api/documents/verify", {"pdf": SimpleUploadedFile("x.pdf", content)})
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["pdf"]
+
+
+def test_a_damaged_pkcs12_is_a_400_naming_the_file_field(world):
+    from django.test import Client
+
+    from canhve.accounts.models import Membership, Role, User
+    from canhve.core.testing import changed_tables, database_rows, login
+    from canhve.documents.models import SigningCredential
+
+    admin = User.objects.create_superuser(username="qt", password="x-test-pass-1234")
+    Membership.objects.create(user=admin, agency=world.agencies["K01"], role=Role.ADMINISTRATOR)
+    client = login(Client(), admin)
+    before = database_rows()
+    response = client.post(
+        reverse("admin:documents-credential-upload"),
+        {
+            "agency": world.agencies["K01"].pk,
+            "kind": "seal",
+            "pkcs12": SimpleUploadedFile("k01.p12", b"not a pkcs12 file"),
+            "passphrase": "x",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["pkcs12"]
+    assert changed_tables(before, database_rows()) == []
+    assert not SigningCredential.objects.exists()
