@@ -45,9 +45,47 @@ def in_test_transaction():
 
 def _records(world) -> dict[str, object]:
     """A record of each kind the API creates, so the explicit examples reach past the 404."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from canhve.core.context import acting_as
+    from canhve.core.secrecy import Secrecy
+    from canhve.operations.models import Operation
+    from canhve.staffing import services as staffing
+    from canhve.staffing.tests.conftest import make_person
+
     client = _token_client(world)
     made = {url: _post(client, url, body).json()["id"] for url, body in _valid_bodies(world).items()}
+    officer, unit = world.user("k01_officer"), world.agencies["K01-TM"]
+    tz = timezone.get_current_timezone()
+    operation = Operation.objects.create(
+        owner_agency=unit,
+        code="NV-ST-1",
+        name="Nhiệm vụ thử",
+        kind="event",
+        secrecy=Secrecy.MAT,
+        starts_at=dt.datetime(2026, 12, 7, 6, tzinfo=tz),
+        ends_at=dt.datetime(2026, 12, 8, 6, tzinfo=tz),
+    )
+    with acting_as(officer):
+        person = make_person(unit, "ST-1")
+        post = staffing.create_post(acting_user=officer, owner_agency=unit, name="Cổng", head_count=1)
+        roster = staffing.create_roster(
+            acting_user=officer,
+            owner_agency=unit,
+            name="Lịch thử",
+            start_date=dt.date(2026, 12, 7),
+            days=1,
+            pattern="3x8",
+            posts=[post],
+            time_limit=1,
+        )
     return {
+        "op_id": operation.pk,
+        "roster_id": roster.pk,
+        "post_id": post.pk,
+        "personnel_id": person.pk,
         "site_id": made["/api/sites/sites"],
         "doc_id": made["/api/documents/documents"],
         "request_id": made["/api/staffing/mobilisations"],
