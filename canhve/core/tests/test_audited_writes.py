@@ -26,6 +26,8 @@ UNAUDITED = {
     "canhve/core/jobs.py:progress": "job-queue bookkeeping",
     "canhve/core/jobs.py:run": "job-queue bookkeeping",
     "canhve/core/locking.py:claim_version": "the lock counter (skipped in diffs); the save() after it audits",
+    "canhve/core/models.py:bulk_create": "the audit trail's own rows (sealed into the chain one by one)",
+    "canhve/core/backup.py:restore_backup": "a whole-database restore; writes its own 'canhve restore' row",
 }
 
 QUERYSET_METHODS = {
