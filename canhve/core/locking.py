@@ -64,11 +64,13 @@ def claim_version(instance: models.Model, expected: int | None) -> None:
     if expected is None:
         return
     model = type(instance)
-    updated = model._default_manager.filter(pk=instance.pk, version=int(expected)).update(
+    # The base manager: a Secured queryset's update() saves row by row (read, then write), which is no
+    # longer one conditional UPDATE, so two editors could both claim the same version on PostgreSQL.
+    updated = model._base_manager.filter(pk=instance.pk, version=int(expected)).update(
         version=F("version") + 1
     )
     if not updated:
-        stored = model._default_manager.filter(pk=instance.pk).first()
+        stored = model._base_manager.filter(pk=instance.pk).first()
         current = getattr(stored, "version", 0)
         raise VersionConflict(expected=int(expected), current=current, instance=stored)
     instance.version = int(expected) + 1  # type: ignore[attr-defined]

@@ -16,13 +16,14 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.db import models
+from django.db import connection, models
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.views.generic.edit import UpdateView
 
 from canhve.accounts.models import User
-from canhve.core.locking import VersionedAdmin, VersionedFormMixin
+from canhve.core.locking import VersionedAdmin, VersionedFormMixin, claim_version
 from canhve.core.secrecy import Secrecy
 from canhve.core.testing import login
 from canhve.documents import services as documents
@@ -340,3 +341,12 @@ def test_every_update_endpoint_requires_expected_version_and_documents_the_409()
                 bad.append(f"{method.upper()} {url}")
     assert updates >= 2  # the draft and the plan
     assert not bad, f"update endpoints without a required expected_version and a documented 409: {bad}"
+
+
+def test_a_version_claim_is_one_conditional_update_even_on_a_secured_model(world, records):
+    """Two editors holding the same version must not both win: the claim may not read then write."""
+    site = world.site
+    with CaptureQueriesContext(connection) as queries:
+        claim_version(site, site.version)
+    statements = [q["sql"].lstrip().split()[0].upper() for q in queries.captured_queries]
+    assert statements == ["UPDATE"]
