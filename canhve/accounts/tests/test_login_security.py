@@ -328,6 +328,8 @@ def test_failed_sign_ins_on_the_admin_login_count_towards_the_lockout(world) -> 
     from axes.models import AccessAttempt
 
     for _ in range(5):
-        Client().post("/admin/login/", {"username": "th_liaison", "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
+        Client().post(
+            "/admin/login/", {"username": "th_liaison", "password": "wrong"}, REMOTE_ADDR="10.0.0.9"
+        )
     assert AccessAttempt.objects.get(username="th_liaison").failures_since_start == 5
     assert _try(Client(), "th_liaison", PASSWORD, ip="10.0.0.8").status_code == 429
