@@ -27,6 +27,7 @@ UNAUDITED = {
     "canhve/core/jobs.py:run": "job-queue bookkeeping",
     "canhve/core/locking.py:claim_version": "the lock counter (skipped in diffs); the save() after it audits",
     "canhve/core/models.py:bulk_create": "the audit trail's own rows (sealed into the chain one by one)",
+    "canhve/core/access.py:record_reads": "the audit trail's own read rows (sealed into the chain in order)",
     "canhve/core/backup.py:restore_backup": "a whole-database restore; writes its own 'canhve restore' row",
 }
 

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from canhve.core.secrecy import Secrecy
 from canhve.exchange.models import InformationItem
@@ -80,16 +82,23 @@ def test_visible_queryset_has_no_duplicates_when_shared_twice(world, records):
     assert qs.count() == len(set(qs.values_list("pk", flat=True)))
 
 
-def test_the_list_page_query_count_does_not_grow_with_rows(world, records, django_assert_max_num_queries):
+def test_the_list_page_query_count_does_not_grow_with_rows(world, records):
+    """Secret rows on the page are audited in one insert, so Tối mật rows cost no query each either."""
     client = world.client("k01_officer")
     client.get("/exchange/")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/exchange/").status_code == 200
+        return len(captured.captured_queries)
+
+    before = queries()
     for i in range(30):
         InformationItem.objects.create(
             owner_agency=world.agencies["K01-TM"],
             title=f"extra {i}",
             body="b",
-            secrecy=Secrecy.MAT,
+            secrecy=Secrecy.TOI_MAT if i % 2 else Secrecy.MAT,
             author=world.user("k01_officer"),
         )
-    with django_assert_max_num_queries(12):
-        assert client.get("/exchange/").status_code == 200
+    assert queries() == before
