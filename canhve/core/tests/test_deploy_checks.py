@@ -48,3 +48,18 @@ def test_the_demo_keeps_plain_http(settings):
     assert not getattr(settings, "SECURE_SSL_REDIRECT", False)
     assert not settings.SESSION_COOKIE_SECURE and not settings.CSRF_COOKIE_SECURE
     assert not getattr(settings, "SECURE_HSTS_SECONDS", 0)
+
+
+def test_the_production_static_storage_collects_every_file(settings, tmp_path):
+    """Production serves hashed, compressed static files; the manifest storage refuses the whole collect
+    when a file names one that is not there (a vendored library's source map comment did)."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "vendor/leaflet/leaflet.js" in manifest and "canhve/" in manifest
