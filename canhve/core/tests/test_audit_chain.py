@@ -147,6 +147,9 @@ def _run_0007():
 
 @pytest.mark.django_db(transaction=True)
 def test_migration_0007_seals_the_rows_written_before_the_chain():
+    # The trail must start empty for its "before the chain" rows; an xdist worker's earlier test may have
+    # left a row behind (a live-server thread finishing after its test's flush), so flush first.
+    call_command("flush", interactive=False, verbosity=0)
     assert not AuditEntry.objects.exists()
     for i in range(3):
         _insert_raw(_plain_values(f"old{i}"))  # as 0003 left them: no hashes
