@@ -405,6 +405,23 @@ def visible_only(user: Any, objs: Any) -> list[Any]:
     return [o for o in objs if o.pk in ok]
 
 
+VISIBILITY_MARK = "_canhve_visible_to"
+
+
+def mark_visibility(user: Any, objs: Any) -> None:
+    """Note on each Secured record of `objs` whether `user` may see it, with one query over their pks,
+    so the `visible_or_placeholder` filter asks nothing more for them (it otherwise loads the pks of
+    every record of the model the reader may see: 5,000 sites for an operation's four stops)."""
+    objs = [o for o in objs if isinstance(o, Secured)]
+    for model in {type(o) for o in objs}:
+        mine = [o for o in objs if type(o) is model]
+        ok = set(
+            model.objects.visible_to(user).filter(pk__in=[o.pk for o in mine]).values_list("pk", flat=True)
+        )
+        for o in mine:
+            o.__dict__[VISIBILITY_MARK] = (getattr(user, "pk", None), o.pk in ok)
+
+
 def name_or_placeholder(user: Any, obj: Any) -> str:
     if obj is None:
         return ""

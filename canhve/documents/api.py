@@ -105,14 +105,20 @@ class VerificationOut(Schema):
 @router.get("/documents", response=list[DocumentOut], summary="Documents visible to the caller")
 @paginate(AuditedPagination, page_size=PAGE_SIZE)
 def list_documents(request: HttpRequest, filters: Query[DocumentFilter]) -> QuerySet[Document]:
-    qs = Document.objects.visible_to(request.user).select_related("doc_type", "owner_agency")
+    qs = (
+        Document.objects.visible_to(request.user)
+        .select_related("doc_type", "owner_agency")
+        .defer("content", "attachments")  # not in DocumentOut (ADR 0108)
+    )
     return filters.filter(qs)
 
 
 @router.get("/documents/{doc_id}", response=DocumentOut)
 def get_document(request: HttpRequest, doc_id: int) -> Document:
     return get_visible_or_404(
-        Document.objects.select_related("doc_type", "owner_agency"), request.user, pk=doc_id
+        Document.objects.select_related("doc_type", "owner_agency").defer("content", "attachments"),
+        request.user,
+        pk=doc_id,
     )
 
 

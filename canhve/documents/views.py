@@ -41,7 +41,12 @@ def _form_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped
 
 @login_required
 def document_list(request: HttpRequest) -> HttpResponse:
-    qs = Document.objects.visible_to(request.user).select_related("owner_agency", "doc_type")
+    # The list shows the number, summary and status, never the body or the images (ADR 0108).
+    qs = (
+        Document.objects.visible_to(request.user)
+        .select_related("owner_agency", "doc_type")
+        .defer("content", "attachments")
+    )
     filters = DocumentFilter(request.GET or None)
     if filters.is_valid():
         data = filters.cleaned_data
@@ -112,7 +117,11 @@ def document_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     doc = get_visible_or_404(
-        Document.objects.select_related("owner_agency", "doc_type", "signer", "corrects"), request.user, pk=pk
+        Document.objects.select_related("owner_agency", "doc_type", "signer", "corrects").defer(
+            "attachments", "corrects__content", "corrects__attachments"
+        ),
+        request.user,
+        pk=pk,
     )
     moves = [
         (s, MOVE_LABELS[DocumentStatus(s)])
@@ -127,7 +136,12 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "moves": moves,
             "can_edit": doc.is_editable and can_edit(request.user, doc, 30),
             "can_correct": doc.is_frozen and can_edit(request.user, doc, 30),
-            "corrections": audited_list(request, doc.corrections.visible_to(request.user)),
+            "corrections": audited_list(
+                request,
+                doc.corrections.visible_to(request.user)
+                .select_related("doc_type", "owner_agency")
+                .defer("content", "attachments"),
+            ),
             "recipients": doc.recipient_list(),
             "shared": doc.shared_with_agencies.all(),
             "files": doc.files.only("kind", "sha256", "pages", "created_at", "for_status"),
@@ -242,7 +256,11 @@ def document_render(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def render_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=pk, kind=RENDER, created_by=request.user)
-    doc = get_visible_or_404(Document, request.user, pk=job.params["document_id"])
+    doc = get_visible_or_404(
+        Document.objects.select_related("owner_agency", "doc_type").defer("content", "attachments"),
+        request.user,
+        pk=job.params["document_id"],
+    )
     template = "documents/_job.html" if request.headers.get("HX-Request") else "documents/job.html"
     return render(request, template, {"job": job, "doc": doc})
 

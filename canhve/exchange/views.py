@@ -14,7 +14,11 @@ from .services import share_information
 
 @login_required
 def item_list(request: HttpRequest) -> HttpResponse:
-    qs = InformationItem.objects.visible_to(request.user).select_related("owner_agency", "author")
+    qs = (
+        InformationItem.objects.visible_to(request.user)
+        .select_related("owner_agency", "author")
+        .defer("body")  # the list shows titles (ADR 0108)
+    )
     page = audited_page(request, qs)
     return render(request, "exchange/list.html", {"page": page})
 

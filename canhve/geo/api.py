@@ -81,11 +81,21 @@ def get_ward(request: HttpRequest, code: str) -> Ward:
     "/legacy/{level}/{code}", response=LegacyOut, summary="A pre-2025 unit and the 2025 unit it became"
 )
 def get_legacy(request: HttpRequest, level: str, code: str) -> Any:
+    # The successors' names and codes, never their boundaries (ADR 0108).
+    boundary = ("geometry", "geometry_simplified")
     if level == "province":
-        province = get_object_or_404(LegacyProvince.objects.select_related("successor"), code=code)
+        province = get_object_or_404(
+            LegacyProvince.objects.select_related("successor").defer(*(f"successor__{f}" for f in boundary)),
+            code=code,
+        )
         return {"level": level, "code": code, "name": province.name, "successor_province": province.successor}
     if level == "district":
-        district = get_object_or_404(LegacyDistrict.objects.select_related("province__successor"), code=code)
+        district = get_object_or_404(
+            LegacyDistrict.objects.select_related("province__successor").defer(
+                *(f"province__successor__{f}" for f in boundary)
+            ),
+            code=code,
+        )
         return {
             "level": level,
             "code": code,
@@ -94,7 +104,10 @@ def get_legacy(request: HttpRequest, level: str, code: str) -> Any:
         }
     if level == "ward":
         ward = get_object_or_404(
-            LegacyWard.objects.select_related("district__province__successor", "successor"), code=code
+            LegacyWard.objects.select_related("district__province__successor", "successor").defer(
+                *(f"district__province__successor__{f}" for f in boundary), "successor__geometry"
+            ),
+            code=code,
         )
         return {
             "level": level,

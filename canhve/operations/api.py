@@ -120,7 +120,10 @@ def list_routes(request: HttpRequest, op_id: int):
     from .models import MovementRoute
 
     op = get_operation(request.user, op_id)
-    return MovementRoute.objects.filter(movement__operation=op, current=True)
+    # RouteOut has the line and the choke points, not the segments or the closures applied (ADR 0108).
+    return MovementRoute.objects.filter(movement__operation=op, current=True).defer(
+        "segments", "closures_applied"
+    )
 
 
 @router.post("/operations/{op_id}/transition", response=OperationOut, summary="Move along the life-cycle")
@@ -131,7 +134,7 @@ def post_transition(request: HttpRequest, op_id: int, payload: TransitionIn) -> 
 
 @router.get("/plans/{plan_id}", response=PlanOut)
 def get_plan(request: HttpRequest, plan_id: int) -> PlanVersion:
-    return get_plan_version(request.user, plan_id)
+    return get_plan_version(request.user, plan_id, defer=("snapshot",))
 
 
 @router.get("/plans/{plan_id}/content", summary="The plan's contents as the documents app reads them")

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from canhve.agencies.models import Agency
+from canhve.core.choices import LeanModelChoiceField
 from canhve.core.locking import VersionedFormMixin
 from canhve.core.secrecy import Secrecy
 from canhve.core.widgets import DateTimeInput
@@ -49,7 +50,8 @@ class OperationForm(forms.Form):
 
 
 class StopForm(forms.Form):
-    site = forms.ModelChoiceField(queryset=Site.objects.none(), label=_("Địa điểm"))
+    # Every site the planner may see: thousands on a real registry, so names only (ADR 0108).
+    site = LeanModelChoiceField(queryset=Site.objects.none(), label=_("Địa điểm"))
     kind = forms.ChoiceField(label=_("Loại"), choices=StopKind.choices)
     arrive_at = forms.DateTimeField(label=_("Đến lúc"), widget=DT, required=False)
     depart_at = forms.DateTimeField(label=_("Rời lúc"), widget=DT, required=False)

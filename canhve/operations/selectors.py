@@ -4,11 +4,60 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import models
+from django.db.models import F, Func, Prefetch, QuerySet
 
 from canhve.core.access import get_visible_or_404
 
-from .models import Movement, MovementRoute, Operation, PlanVersion, Task
+from .models import Closure, Movement, MovementRoute, Operation, PlanVersion, Task
+
+# Heavy columns (ADR 0108): a route's line and per-segment facilities, a closure's ring, a plan's frozen
+# snapshot and texts, a province's boundaries. A page defers the ones it does not show.
+ROUTE_HEAVY = ("geometry", "segments", "closures_applied")
+PROVINCE_HEAVY = ("geometry", "geometry_simplified")
+PLAN_HEAVY = ("snapshot", *PlanVersion.TEXT_FIELDS)
+
+
+class WorstSegment(Func):
+    """`segments[worst_segment]`, computed by the database: the one segment a route line shows (its
+    street, or its geometry on the map) without loading and decoding every segment of the route."""
+
+    output_field = models.JSONField()
+
+    def __init__(self) -> None:
+        super().__init__(F("segments"), F("worst_segment"))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        # PostgreSQL: jsonb -> integer
+        segments, index = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"({segments[0]} -> {index[0]})", (*segments[1], *index[1])
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        segments, index = (compiler.compile(e) for e in self.get_source_expressions())
+        return (
+            f"json_extract({segments[0]}, '$[' || {index[0]} || ']')",
+            (*segments[1], *index[1]),
+        )
+
+
+def lean_routes(*, keep: tuple[str, ...] = ()) -> QuerySet[MovementRoute]:
+    """Routes without their heavy columns (all but `keep`), with `worst` = the worst segment."""
+    return MovementRoute.objects.defer(*(f for f in ROUTE_HEAVY if f not in keep)).annotate(
+        worst=WorstSegment()
+    )
+
+
+def lean_closures() -> QuerySet[Closure]:
+    return Closure.objects.defer("ring")
+
+
+def current_routes_prefetch(*, keep: tuple[str, ...] = ()) -> Prefetch:
+    """A movement's current routes by rank, lean, as `movement.current_routes` (a list)."""
+    return Prefetch(
+        "routes",
+        queryset=lean_routes(keep=keep).filter(current=True).order_by("rank", "-computed_at"),
+        to_attr="current_routes",
+    )
 
 
 def operations_visible_to(user: Any) -> QuerySet[Operation]:
@@ -26,8 +75,8 @@ def plan_versions_visible_to(user: Any) -> QuerySet[PlanVersion]:
     return PlanVersion.objects.filter(operation__in=operations_visible_to(user))
 
 
-def get_plan_version(user: Any, pk: int) -> PlanVersion:
-    plan = PlanVersion.objects.select_related("operation").filter(pk=pk).first()
+def get_plan_version(user: Any, pk: int, *, defer: tuple[str, ...] = ()) -> PlanVersion:
+    plan = PlanVersion.objects.select_related("operation").defer(*defer).filter(pk=pk).first()
     if plan is None:
         from django.http import Http404
 
@@ -99,7 +148,9 @@ def plan_document_content(plan: PlanVersion, *, reader: Any) -> dict[str, Any]:
     live = plan_snapshot(plan)
     frozen = plan.snapshot if plan.status != "draft" and plan.snapshot else live
     contingencies = list(
-        plan.contingencies.select_related("agency", "safe_haven", "alternate_route__movement")
+        plan.contingencies.select_related("agency", "safe_haven", "alternate_route").defer(
+            *(f"alternate_route__{f}" for f in ROUTE_HEAVY)
+        )
     )
     havens = _shown_site_ids({c.safe_haven_id for c in contingencies if c.safe_haven_id}, reader)
     return {
@@ -114,7 +165,7 @@ def plan_document_content(plan: PlanVersion, *, reader: Any) -> dict[str, Any]:
             "owner_agency": str(op.owner_agency),
             "secrecy": op.secrecy,
             "participating_agencies": [str(a) for a in op.shared_with_agencies.all()],
-            "provinces": [p.name for p in op.provinces.all()],
+            "provinces": [p.name for p in op.provinces.defer(*PROVINCE_HEAVY)],
         },
         "version": plan.number,
         "status": plan.status,
@@ -181,8 +232,11 @@ def plan_snapshot(plan: PlanVersion) -> dict[str, Any]:
                 "activity": stop.activity,
             }
         )
-    for mv in op.movements.select_related("origin__site", "destination__site").prefetch_related("routes"):
-        routes = [r for r in mv.routes.all() if r.plan_version_id == plan.pk] or current_routes(mv)
+    routes_of = Prefetch("routes", queryset=lean_routes(), to_attr="lean_routes")
+    for mv in op.movements.select_related("origin__site", "destination__site").prefetch_related(routes_of):
+        routes = [r for r in mv.lean_routes if r.plan_version_id == plan.pk] or [
+            r for r in mv.lean_routes if r.current
+        ]
         itinerary.append(
             {
                 "type": "movement",
@@ -200,7 +254,7 @@ def plan_snapshot(plan: PlanVersion) -> dict[str, Any]:
                         "streets": r.streets,
                         "chosen": r.chosen,
                         "choke_points": len(r.choke_points),
-                        "worst_segment": r.segments[r.worst_segment] if r.worst_segment is not None else None,
+                        "worst_segment": r.worst,
                     }
                     for r in sorted(routes, key=lambda r: r.rank)
                 ],

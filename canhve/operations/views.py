@@ -1,20 +1,22 @@
+import json
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from canhve.accounts.models import Role
 from canhve.core.access import audited_page, can_edit, role_over
 from canhve.core.locking import VersionConflict, answers_conflicts, conflict_response, posted_version
-from canhve.core.writedown import visible_only
+from canhve.core.writedown import mark_visibility, visible_only
 from canhve.sites.models import Site
 
 from . import domain, routing, services
@@ -37,7 +39,17 @@ from .models import (
     PlanVersion,
     Task,
 )
-from .selectors import get_operation, get_plan_version, operations_visible_to, tasks_by_agency
+from .selectors import (
+    PLAN_HEAVY,
+    PROVINCE_HEAVY,
+    ROUTE_HEAVY,
+    current_routes_prefetch,
+    get_operation,
+    get_plan_version,
+    lean_routes,
+    operations_visible_to,
+    tasks_by_agency,
+)
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -122,16 +134,20 @@ def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     op = get_operation(request.user, pk)
     role = role_over(request.user, op)
     editable = can_edit(request.user, op, Role.PLANNER)
+    # Only what the page shows (ADR 0108): no route line, segments, closure ring, plan text or snapshot,
+    # province boundary; the worst segment comes from the database (`route.worst`).
     movements = list(
-        op.movements.select_related("origin__site", "destination__site").prefetch_related("routes")
+        op.movements.select_related("origin__site", "destination__site").prefetch_related(
+            current_routes_prefetch()
+        )
     )
-    for mv in movements:
-        mv.current_routes = sorted((r for r in mv.routes.all() if r.current), key=lambda r: r.rank)
     transitions = [
         (t, OperationStatus(t).label)
         for t in domain.next_states(op.status)
         if role >= (domain.role_needed(op.status, t) or 99)
     ]
+    stops = list(op.stops.select_related("site"))
+    mark_visibility(request.user, [s.site for s in stops])  # one query for the stops' sites only
     return render(
         request,
         "operations/detail.html",
@@ -141,13 +157,12 @@ def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "now": timezone.now(),
             "editable": editable,
             "transitions": transitions,
-            "stops": op.stops.select_related("site"),
+            "stops": stops,
             "movements": movements,
-            "closures": op.closures.all(),
-            "plans": op.plan_versions.all(),
+            "closures": op.closures.defer("ring"),
+            "plans": op.plan_versions.defer(*PLAN_HEAVY),
             "participants": op.shared_with_agencies.all(),
-            "provinces": op.provinces.all(),
-            "stop_form": StopForm(user=request.user) if editable else None,
+            "provinces": op.provinces.defer(*PROVINCE_HEAVY),
             "movement_form": MovementForm(operation=op) if editable else None,
             "closure_form": ClosureForm() if editable else None,
             "task_states": Task._meta.get_field("status").choices,
@@ -192,11 +207,17 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def stop_add(request: HttpRequest, pk: int) -> HttpResponse:
     op = get_operation(request.user, pk)
     if not can_edit(request.user, op, Role.PLANNER):
         raise PermissionDenied
+    if request.method == "GET":
+        # The form, fetched when the planner opens "Thêm điểm": its site list is every site the planner
+        # may see (thousands), which cost the operation page more than the rest of it (ADR 0108).
+        return render(
+            request, "operations/_stop_form.html", {"op": op, "stop_form": StopForm(user=request.user)}
+        )
     form = StopForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Điểm dừng chưa hợp lệ: %s") % form.errors.as_text())
@@ -309,11 +330,18 @@ def route_choose(request: HttpRequest, pk: int) -> HttpResponse:
 def movement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mv = get_object_or_404(Movement.objects.select_related("origin__site", "destination__site"), pk=pk)
     op = get_operation(request.user, mv.operation_id)
-    routes = sorted((r for r in mv.routes.all() if r.current), key=lambda r: r.rank)
+    # The page lists each current route's segments, choke points and closures, not its line.
+    routes = list(mv.routes.filter(current=True).defer("geometry").order_by("rank", "-computed_at"))
+    history = (
+        mv.routes.filter(current=False)
+        .defer(*ROUTE_HEAVY)
+        .select_related("plan_version")
+        .defer(*(f"plan_version__{f}" for f in PLAN_HEAVY))
+    )
     return render(
         request,
         "operations/movement.html",
-        {"op": op, "mv": mv, "routes": routes, "history": mv.routes.filter(current=False)},
+        {"op": op, "mv": mv, "routes": routes, "history": history},
     )
 
 
@@ -338,19 +366,24 @@ def visible_stops(user: Any, stops: Any) -> list[Any]:
 
 
 @login_required
-def operation_map_data(request: HttpRequest, pk: int) -> JsonResponse:
+def operation_map_data(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything the map draws, as GeoJSON: roads (from the project's OSM graph, clipped to the
     operation's area), routes, facilities, the operation's sites and its closures."""
     op = get_operation(request.user, pk)
     # Only stops whose site the reader may see: no name or coordinates of a site above them (ADR 0107).
     stops = visible_stops(request.user, op.stops.select_related("site"))
+    # The lines and the worst segment of each route, not every segment (ADR 0108); the movement's two
+    # sites name the route.
     routes = list(
-        MovementRoute.objects.filter(movement__operation=op, current=True).select_related("movement")
+        lean_routes(keep=("geometry",))
+        .filter(movement__operation=op, current=True)
+        .select_related("movement__origin__site", "movement__destination__site")
     )
+    closures = list(op.closures.all())
     points = [(s.site.lat, s.site.lon) for s in stops]
     for r in routes:
         points.extend((lat, lon) for lon, lat in r.geometry["coordinates"])
-    for c in op.closures.all():
+    for c in closures:
         points.extend((lat, lon) for lat, lon in c.ring)
     features_routes = [
         {
@@ -368,8 +401,8 @@ def operation_map_data(request: HttpRequest, pk: int) -> JsonResponse:
     ]
     worst = []
     for r in routes:
-        if r.worst_segment is not None and r.rank == 0 and r.segments:
-            seg = r.segments[r.worst_segment]
+        if r.rank == 0 and r.worst:
+            seg = r.worst
             worst.append(
                 {
                     "type": "Feature",
@@ -394,7 +427,7 @@ def operation_map_data(request: HttpRequest, pk: int) -> JsonResponse:
             "properties": {"name": c.name, "active": c.active},
             "geometry": {"type": "Polygon", "coordinates": [[[lon, lat] for lat, lon in c.ring]]},
         }
-        for c in op.closures.all()
+        for c in closures
         if c.ring
     ]
     bbox = _bbox(points) if points else (21.0, 105.82, 21.06, 105.87)
@@ -414,16 +447,21 @@ def operation_map_data(request: HttpRequest, pk: int) -> JsonResponse:
         }
         for s in extra
     ]
-    return JsonResponse(
+    rest = json.dumps(
         {
             "bbox": bbox,
-            "roads": routing.roads_geojson(bbox),
             "routes": {"type": "FeatureCollection", "features": features_routes},
             "worst": {"type": "FeatureCollection", "features": worst},
             "sites": {"type": "FeatureCollection", "features": sites},
             "closures": {"type": "FeatureCollection", "features": closures},
             "facilities": facilities,
-        }
+        },
+        cls=DjangoJSONEncoder,
+        ensure_ascii=False,
+    )
+    # The roads come pre-encoded (routing.roads_json): the same JSON as a `roads` key in the dict.
+    return HttpResponse(
+        '{"roads": ' + routing.roads_json(bbox) + ", " + rest[1:], content_type="application/json"
     )
 
 
@@ -486,9 +524,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "editable": editable,
         "transitions": transitions,
-        "contingencies": plan.contingencies.select_related("agency", "safe_haven", "alternate_route"),
+        "contingencies": plan.contingencies.select_related("agency", "safe_haven", "alternate_route").defer(
+            *(f"alternate_route__{f}" for f in ROUTE_HEAVY)
+        ),
         "contingency_form": ContingencyForm() if editable else None,
-        "others": op.plan_versions.exclude(pk=plan.pk),
+        "others": op.plan_versions.exclude(pk=plan.pk).defer(*PLAN_HEAVY),
         "content": plan.as_document_content(request.user),
     }
     if conflict is not None:
@@ -563,7 +603,7 @@ def plan_diff(request: HttpRequest, pk: int) -> HttpResponse:
             "texts": texts,
             "lists": lists,
             "op": plan.operation,
-            "versions": plan.operation.plan_versions.exclude(pk=plan.pk),
+            "versions": plan.operation.plan_versions.exclude(pk=plan.pk).defer(*PLAN_HEAVY),
         },
     )
 

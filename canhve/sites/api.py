@@ -2,7 +2,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, FilterSchema, Query, Router, Schema
@@ -11,12 +11,23 @@ from ninja.pagination import paginate
 from canhve.agencies.models import Agency
 from canhve.apikit import PAGE_SIZE, AuditedPagination
 from canhve.core.access import get_visible_or_404
-from canhve.core.writedown import name_or_placeholder, visible_related
+from canhve.core.writedown import PLACEHOLDER, name_or_placeholder, visible_related
 
 from . import selectors, services
 from .models import SafePoint, Site, SiteKind
 
 router = Router()
+
+
+def _with_site_visibility(qs: QuerySet[SafePoint], user: Any) -> QuerySet[SafePoint]:
+    """Whether the reader may see each point's site, in the same query (not one query per row)."""
+    return qs.select_related("site").annotate(
+        site_visible=Exists(Site.objects.visible_to(user).filter(pk=OuterRef("site_id")))
+    )
+
+
+def _site_visible(obj: SafePoint, context: Any) -> bool | None:
+    return getattr(obj, "site_visible", None)
 
 
 class SiteOut(Schema):
@@ -76,11 +87,16 @@ class SafePointOut(Schema):
     @staticmethod
     def resolve_name(obj: SafePoint, context: Any) -> str:
         # The site's name only for a reader who may see the site (ADR 0107).
-        return name_or_placeholder(context["request"].user, obj.site)
+        if _site_visible(obj, context) is None:
+            return name_or_placeholder(context["request"].user, obj.site)
+        return obj.site.name if obj.site_visible else str(PLACEHOLDER)
 
     @staticmethod
     def resolve_province_code(obj: SafePoint, context: Any) -> str | None:
-        return obj.site.province_id if visible_related(context["request"].user, obj.site) else None
+        visible = _site_visible(obj, context)
+        if visible is None:
+            visible = visible_related(context["request"].user, obj.site) is not None
+        return obj.site.province_id if visible else None
 
     @staticmethod
     def resolve_usable(obj: SafePoint) -> bool:
@@ -126,17 +142,19 @@ def post_site(request: HttpRequest, payload: SiteIn) -> tuple[int, Site]:
 def list_safe_points(
     request: HttpRequest, status: str | None = None, usable: bool = False
 ) -> QuerySet[SafePoint]:
-    qs = SafePoint.objects.visible_to(request.user).select_related("site")
+    qs = SafePoint.objects.visible_to(request.user)
     if usable:
-        qs = selectors.usable_points(request.user, timezone.localdate()).select_related("site")
+        qs = selectors.usable_points(request.user, timezone.localdate())
     if status:
         qs = qs.filter(status=status)
-    return qs
+    return _with_site_visibility(qs, request.user)
 
 
 @router.get("/safe-points/{point_id}", response=SafePointOut)
 def get_safe_point(request: HttpRequest, point_id: int) -> SafePoint:
-    return get_visible_or_404(SafePoint.objects.select_related("site"), request.user, pk=point_id)
+    return get_visible_or_404(
+        _with_site_visibility(SafePoint.objects.all(), request.user), request.user, pk=point_id
+    )
 
 
 @router.get(

@@ -84,6 +84,9 @@ class Site(Versioned, Secured):
         verbose_name = _("địa điểm")
         verbose_name_plural = _("địa điểm")
         ordering = ["name"]
+        # The list's order: a page of 50 walks the index instead of sorting every visible site after
+        # joining province and ward (14 → 2 ms at 13,600 sites; ADR 0108).
+        indexes = [models.Index(fields=["name"], name="sites_site_name_idx")]
 
     def __str__(self) -> str:
         return self.name

@@ -264,7 +264,7 @@ def safepoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "latest_survey",
             "latest_survey__criteria_set",
             "latest_survey__surveyor",
-        ),
+        ).defer("site__province__geometry", "site__province__geometry_simplified", "site__ward__geometry"),
         request.user,
         pk=pk,
     )
@@ -289,7 +289,7 @@ def safepoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answers": answers,
             "evaluation": evaluation,
             "surveys": point.surveys.select_related("criteria_set", "surveyor"),
-            "evidence": survey.evidence.all() if survey else [],
+            "evidence": survey.evidence.select_related("uploaded_by") if survey else [],
             "usable": point.is_usable(),
             "today": timezone.localdate(),
             "can_survey": can_edit(user, point, Role.OFFICER) and point.status != SafePointStatus.RETIRED,
@@ -347,7 +347,7 @@ def _survey_page(
             "survey": survey,
             "point": point,
             "answers": _answers(survey),
-            "evidence": survey.evidence.all(),
+            "evidence": survey.evidence.select_related("uploaded_by"),
             "can_add": can_edit(request.user, point, Role.OFFICER),
             "evidence_form": form,
         },
@@ -506,9 +506,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     geo = selectors.province_geojson(data["rows"])
     surveys = audited_list(
         request,
-        BasicSurvey.objects.visible_to(request.user).select_related(
-            "province", "legacy_province", "owner_agency"
-        ),
+        BasicSurvey.objects.visible_to(request.user)
+        .select_related("province", "legacy_province", "owner_agency")
+        .defer("province__geometry", "province__geometry_simplified"),
     )
     data["due"] = audited_list(request, data["due"])
     totals = {
@@ -551,7 +551,11 @@ SURVEY_SITES_SHOWN = 200  # basic_detail.html lists the first 200 sites (and cou
 @login_required
 def basic_survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_visible_or_404(
-        BasicSurvey.objects.select_related("province", "legacy_province", "owner_agency"), request.user, pk=pk
+        BasicSurvey.objects.select_related("province", "legacy_province", "owner_agency").defer(
+            "province__geometry", "province__geometry_simplified"
+        ),
+        request.user,
+        pk=pk,
     )
     bundle = selectors.survey_bundle(survey, request.user, timezone.localdate())
     bundle["points"] = audited_list(request, bundle["points"])

@@ -157,7 +157,9 @@ def list_personnel(request: HttpRequest, skill: str | None = None) -> QuerySet[P
 
 @router.get("/personnel/{personnel_id}", response=PersonnelOut)
 def get_personnel(request: HttpRequest, personnel_id: int) -> Personnel:
-    return get_visible_or_404(Personnel, request.user, pk=personnel_id)
+    return get_visible_or_404(
+        Personnel.objects.prefetch_related("qualifications__skill"), request.user, pk=personnel_id
+    )
 
 
 @router.get("/posts", response=list[PostOut], summary="Posts visible to the caller")
@@ -169,7 +171,9 @@ def list_posts(request: HttpRequest, operation_id: DbInt | None = None) -> Query
 
 @router.get("/posts/{post_id}", response=PostOut)
 def get_post(request: HttpRequest, post_id: int) -> Post:
-    return get_visible_or_404(Post, request.user, pk=post_id)
+    return get_visible_or_404(
+        Post.objects.prefetch_related("required_skills", "agency_mix__agency"), request.user, pk=post_id
+    )
 
 
 # ── Rosters ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -187,7 +191,7 @@ def get_roster(request: HttpRequest, roster_id: int) -> Roster:
 @router.get("/rosters/{roster_id}/assignments", response=list[AssignmentOut])
 @paginate(AuditedPagination, page_size=PAGE_SIZE * 10)
 def list_assignments(request: HttpRequest, roster_id: int) -> QuerySet[Assignment]:
-    roster = get_visible_or_404(Roster, request.user, pk=roster_id)
+    roster = get_visible_or_404(Roster.objects.defer("result"), request.user, pk=roster_id)
     return roster.assignments.select_related("shift").order_by("shift__start", "post_id", "pk")
 
 
@@ -199,7 +203,11 @@ def solve_roster(request: HttpRequest, roster_id: int) -> tuple[int, Any]:
 
 @router.get("/rosters/{roster_id}/job", response=JobOut, summary="Progress of the roster's last solve")
 def roster_job(request: HttpRequest, roster_id: int) -> Any:
-    roster = get_visible_or_404(Roster.objects.select_related("job"), request.user, pk=roster_id)
+    roster = get_visible_or_404(
+        Roster.objects.select_related("job").defer("result", "job__params", "job__result"),
+        request.user,
+        pk=roster_id,
+    )
     if roster.job is None:
         raise Http404("Chưa xếp ca.")
     return roster.job

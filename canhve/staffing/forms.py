@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from canhve.agencies.models import Agency
+from canhve.core.choices import FastSelectMultiple, LeanModelChoiceField, LeanModelMultipleChoiceField
 from canhve.core.secrecy import Secrecy
 from canhve.core.widgets import DateInput, DateTimeInput
 
@@ -11,6 +12,17 @@ from .models import Absence, MobilisationRequest, Personnel, Post, Qualification
 
 DATE = DateInput()
 DATETIME = DateTimeInput()
+
+
+# Long lists (a unit's personnel, every visible operation): only the columns the label shows (ADR 0108).
+PERSON_LABEL: dict[str, Any] = {
+    "label_fields": ("rank", "full_name"),
+    "label_format": lambda rank, name: f"{rank} {name}".strip(),  # Personnel.__str__
+}
+OPERATION_LABEL: dict[str, Any] = {
+    "label_fields": ("code", "name"),
+    "label_format": lambda code, name: f"{code} — {name}",  # Operation.__str__
+}
 
 
 def _own_agencies(user: Any) -> Any:
@@ -72,7 +84,9 @@ class AbsenceForm(forms.ModelForm):
 
 class PostForm(forms.ModelForm):
     owner_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Đơn vị"))
-    operation = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Nhiệm vụ"), required=False)
+    operation = LeanModelChoiceField(
+        queryset=Agency.objects.none(), label=_("Nhiệm vụ"), required=False, **OPERATION_LABEL
+    )
     required_skills = forms.ModelMultipleChoiceField(
         queryset=Skill.objects.all(),
         required=False,
@@ -117,7 +131,9 @@ class PostForm(forms.ModelForm):
 
 class RosterForm(forms.ModelForm):
     owner_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Đơn vị lập lịch"))
-    operation = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Nhiệm vụ"), required=False)
+    operation = LeanModelChoiceField(
+        queryset=Agency.objects.none(), label=_("Nhiệm vụ"), required=False, **OPERATION_LABEL
+    )
     posts = forms.ModelMultipleChoiceField(
         queryset=Post.objects.none(), label=_("Vị trí trực"), widget=forms.SelectMultiple(attrs={"size": 8})
     )
@@ -147,7 +163,9 @@ class RosterForm(forms.ModelForm):
 
 class MobilisationForm(forms.ModelForm):
     owner_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Đơn vị đề nghị"))
-    operation = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Nhiệm vụ"), required=False)
+    operation = LeanModelChoiceField(
+        queryset=Agency.objects.none(), label=_("Nhiệm vụ"), required=False, **OPERATION_LABEL
+    )
     roster = forms.ModelChoiceField(queryset=Roster.objects.none(), label=_("Lịch ca trực"), required=False)
 
     class Meta:
@@ -170,7 +188,7 @@ class MobilisationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner_agency"].queryset = _own_agencies(user)
         self.fields["operation"].queryset = _operations_visible_to(user)
-        self.fields["roster"].queryset = Roster.objects.visible_to(user)
+        self.fields["roster"].queryset = Roster.objects.visible_to(user).defer("result")
         self.fields["secrecy"] = _secrecy_field(user)
 
 
@@ -178,11 +196,12 @@ class RespondForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Trả lời"), choices=[("accept", _("Cử cán bộ")), ("decline", _("Từ chối"))], initial="accept"
     )
-    personnel = forms.ModelMultipleChoiceField(
+    personnel = LeanModelMultipleChoiceField(
         queryset=Personnel.objects.none(),
         required=False,
         label=_("Cán bộ được cử"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=FastSelectMultiple(attrs={"size": 8}),
+        **PERSON_LABEL,
     )
     note = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -198,7 +217,7 @@ class RespondForm(forms.Form):
 class ManualAssignForm(forms.Form):
     shift = forms.IntegerField(widget=forms.HiddenInput)
     post = forms.IntegerField(widget=forms.HiddenInput)
-    personnel = forms.ModelChoiceField(queryset=Personnel.objects.none(), label=_("Cán bộ"))
+    personnel = LeanModelChoiceField(queryset=Personnel.objects.none(), label=_("Cán bộ"), **PERSON_LABEL)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -77,6 +77,7 @@ def personnel_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignments = list(
         person.assignments.filter(roster__in=Roster.objects.visible_to(request.user))
         .select_related("shift", "post", "roster")
+        .defer("roster__result")
         .order_by("-shift__start")[:30]
     )
     audited_list(request, {a.roster_id: a.roster for a in assignments}.values())
@@ -176,7 +177,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "post": post,
             "skills": post.required_skills.all(),
             "mix": post.agency_mix.select_related("agency"),
-            "rosters": audited_list(request, post.rosters.visible_to(request.user)),
+            "rosters": audited_list(request, post.rosters.visible_to(request.user).defer("result")),
         },
     )
 
@@ -210,6 +211,7 @@ def roster_list(request: HttpRequest) -> HttpResponse:
     qs = (
         Roster.objects.visible_to(request.user)
         .select_related("owner_agency", "operation")
+        .defer("result")
         .annotate(post_count=Count("posts", distinct=True))
         .order_by("-start_date", "name")
     )
@@ -244,7 +246,9 @@ def roster_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     roster = get_visible_or_404(
-        Roster.objects.select_related("owner_agency", "operation", "job"), request.user, pk=pk
+        Roster.objects.select_related("owner_agency", "operation", "job").defer("job__params", "job__result"),
+        request.user,
+        pk=pk,
     )
     view = selectors.roster_view(roster, request.user, day=request.GET.get("day"))
     shown = {
@@ -286,7 +290,11 @@ def roster_solve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def roster_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar fragment the roster page polls every second while a solve runs."""
-    roster = get_visible_or_404(Roster.objects.select_related("job"), request.user, pk=pk)
+    roster = get_visible_or_404(
+        Roster.objects.select_related("job").defer("result", "job__params", "job__result"),
+        request.user,
+        pk=pk,
+    )
     response = render(request, "staffing/_progress.html", {"roster": roster, "job": roster.job})
     if request.headers.get("HX-Request") and roster.job and roster.job.status in ("done", "failed"):
         response["HX-Refresh"] = "true"
@@ -449,7 +457,7 @@ def mobilisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_or_404(
         MobilisationRequest.objects.select_related(
             "owner_agency", "partner_agency", "skill", "operation", "requested_by", "responded_by", "roster"
-        ),
+        ).defer("roster__result"),
         request.user,
         pk=pk,
     )

@@ -22,6 +22,9 @@ def _visible(user: Any, obj: Any) -> Any:
     model are kept on the request's user object), so a list page's query count does not grow per row."""
     if obj is None or not isinstance(obj, writedown.Secured):
         return obj
+    mark = obj.__dict__.get(writedown.VISIBILITY_MARK)  # set by writedown.mark_visibility
+    if mark is not None and mark[0] == getattr(user, "pk", None):
+        return obj if mark[1] else None
     cache = getattr(user, "_writedown_visible", None)
     if cache is None:
         cache = {}
