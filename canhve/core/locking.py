@@ -128,9 +128,25 @@ def conflict_response(
 
 
 def posted_version(request: HttpRequest) -> int | None:
-    """The `expected_version` a one-button form posted (None when absent or not a number)."""
+    """The `expected_version` a one-button form posted (None when absent). Anything but a whole number is
+    refused, not ignored: ignoring it would save over whatever is stored now."""
     value = request.POST.get("expected_version", "")
-    return int(value) if value.isdigit() else None
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ValidationError({"expected_version": _("Phiên bản phải là một số nguyên không âm.")})
+    return int(value)
+
+
+def posted_flag(request: HttpRequest, name: str, *, absent: bool) -> bool:
+    """The state a one-button form asks for: "1" or "0" in `name`, `absent` when it sends none (a plain
+    toggle passes the other state than the stored one); anything else is refused naming the field."""
+    value = request.POST.get(name)
+    if value is None:
+        return absent
+    if value not in ("0", "1"):
+        raise ValidationError({name: _("Chỉ nhận 0 hoặc 1.")})
+    return value == "1"
 
 
 def _posted_rows(stored: models.Model | None, posted: Mapping[str, Any]) -> list[tuple[Any, Any, Any]]:

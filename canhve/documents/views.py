@@ -4,14 +4,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from canhve.core.access import audited_list, audited_page, can_edit, get_visible_or_404
 from canhve.core.jobs import enqueue
 from canhve.core.locking import VersionConflict, conflict_response
 from canhve.core.models import Job
+from canhve.core.refusals import refuse
 
 from . import domain, services
 from .builders import build
@@ -155,7 +157,10 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit(request.user, doc, 30):
         raise PermissionDenied
     if not doc.is_editable:
-        messages.error(request, _("Chỉ sửa được văn bản ở trạng thái dự thảo."))
+        reason = _("Chỉ sửa được văn bản ở trạng thái dự thảo.")
+        if request.method == "POST":
+            return refuse(request, reason, reverse("documents-detail", args=[doc.pk]))
+        messages.error(request, reason)
         return redirect("documents-detail", pk=doc.pk)
     form = EditForm(
         request.POST or None, instance=doc, user=request.user, initial={"body": domain.to_markup(doc.content)}
@@ -190,10 +195,7 @@ def document_move(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.move_document(acting_user=request.user, document=doc, target=target)
     except ValidationError as exc:
-        for errs in exc.message_dict.values():
-            for err in errs:
-                messages.error(request, err)
-        return redirect("documents-detail", pk=doc.pk)
+        return refuse(request, exc, reverse("documents-detail", args=[doc.pk]), source=Document)
     messages.success(request, _("Đã chuyển văn bản sang: %(s)s.") % {"s": DocumentStatus(target).label})
     return redirect("documents-detail", pk=doc.pk)
 
@@ -205,8 +207,7 @@ def document_correct(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         new = services.create_correction(acting_user=request.user, original=doc)
     except ValidationError as exc:
-        messages.error(request, "; ".join(e for errs in exc.message_dict.values() for e in errs))
-        return redirect("documents-detail", pk=doc.pk)
+        return refuse(request, exc, reverse("documents-detail", args=[doc.pk]), source=Document)
     messages.success(request, _("Đã tạo dự thảo văn bản đính chính."))
     return redirect("documents-detail", pk=new.pk)
 
@@ -220,6 +221,7 @@ def _file_response(doc: Document, file, kind: str) -> HttpResponse:  # type: ign
     return response
 
 
+@require_GET
 @login_required
 def document_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in (FileKind.DOCX, FileKind.PDF):
@@ -265,6 +267,7 @@ def render_job(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"job": job, "doc": doc})
 
 
+@require_GET
 @login_required
 def render_job_file(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=pk, kind=RENDER, created_by=request.user, status="done")
@@ -303,7 +306,6 @@ def document_from_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
     try:
         doc = services.create_plan_document(acting_user=request.user, plan=plan, operation=op)
     except ValidationError as exc:
-        messages.error(request, "; ".join(e for errs in exc.message_dict.values() for e in errs))
-        return redirect("documents-list")
+        return refuse(request, exc, reverse("operations-plan", args=[plan.pk]), source=Document)
     messages.success(request, _("Đã lập dự thảo kế hoạch từ phương án; kiểm tra nơi nhận và người ký."))
     return redirect("documents-detail", pk=doc.pk)

@@ -181,12 +181,14 @@ def choose_route(*, route: MovementRoute, acting_user: Any) -> MovementRoute:
     if not can_edit(acting_user, route.movement.operation, Role.PLANNER):
         raise PermissionDenied("Cần quyền cán bộ kế hoạch của đơn vị chủ quản.")
     with transaction.atomic():
-        for other in route.movement.routes.filter(current=True).exclude(pk=route.pk):
-            if other.chosen:
-                other.chosen = False
-                other.save(update_fields=["chosen", "updated_at"])
-        route.chosen = True
-        route.save(update_fields=["chosen", "updated_at"])
+        # Only rows that change are saved: a save that changes nothing would still move `updated_at`, a
+        # write with no audit row.
+        for other in route.movement.routes.filter(current=True, chosen=True).exclude(pk=route.pk):
+            other.chosen = False
+            other.save(update_fields=["chosen", "updated_at"])
+        if not route.chosen:
+            route.chosen = True
+            route.save(update_fields=["chosen", "updated_at"])
     return route
 
 

@@ -15,7 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from canhve.accounts.models import Role
 from canhve.core.access import audited_page, can_edit, role_over
-from canhve.core.locking import VersionConflict, answers_conflicts, conflict_response, posted_version
+from canhve.core.locking import (
+    VersionConflict,
+    answers_conflicts,
+    conflict_response,
+    posted_flag,
+    posted_version,
+)
+from canhve.core.refusals import act, refuse
 from canhve.core.writedown import mark_visibility, visible_only
 from canhve.sites.models import Site
 
@@ -31,12 +38,15 @@ from .forms import (
 )
 from .models import (
     Closure,
+    Contingency,
     Movement,
     MovementRoute,
+    Operation,
     OperationKind,
     OperationStatus,
     PlanStatus,
     PlanVersion,
+    Stop,
     Task,
 )
 from .selectors import (
@@ -52,24 +62,15 @@ from .selectors import (
 )
 
 
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for errs in exc.message_dict.values():
-        for e in errs:
-            messages.error(request, e)
-
-
 def _back_to_operation(record: Any) -> str:
     return reverse("operations-detail", args=[record.operation_id])
 
 
-def _act(request: HttpRequest, fn: Callable[[], Any], ok: str, back: str, **kw: Any) -> HttpResponse:
-    try:
-        fn()
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, ok)
-    return redirect(back, **kw)
+def _act(
+    request: HttpRequest, fn: Callable[[], Any], ok: str, back: str, source: Any = None, **kw: Any
+) -> HttpResponse:
+    """`act` back to the named page; `source` (a model or form) names the refused fields."""
+    return act(request, fn, done=ok, back=reverse(back, kwargs=kw), source=source)
 
 
 @login_required
@@ -183,6 +184,7 @@ def operation_transition(request: HttpRequest, pk: int) -> HttpResponse:
         _("Đã chuyển trạng thái."),
         "operations-detail",
         pk=op.pk,
+        source=Operation,
     )
 
 
@@ -195,14 +197,14 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
     services.require_task_edit(request.user, task)
     form = TaskStatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Trạng thái không hợp lệ."))
-        return redirect("operations-detail", pk=task.operation_id)
+        return refuse(request, form.errors, _back_to_operation(task), source=form)
     return _act(
         request,
         lambda: services.set_task_status(task=task, acting_user=request.user, **form.cleaned_data),
         _("Đã cập nhật nhiệm vụ."),
         "operations-detail",
         pk=task.operation_id,
+        source=Task,
     )
 
 
@@ -220,14 +222,14 @@ def stop_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
     form = StopForm(request.POST, user=request.user)
     if not form.is_valid():
-        messages.error(request, _("Điểm dừng chưa hợp lệ: %s") % form.errors.as_text())
-        return redirect("operations-detail", pk=op.pk)
+        return refuse(request, form.errors, reverse("operations-detail", args=[op.pk]), source=form)
     return _act(
         request,
         lambda: services.add_stop(operation=op, acting_user=request.user, **form.cleaned_data),
         _("Đã thêm điểm vào lịch trình."),
         "operations-detail",
         pk=op.pk,
+        source=Stop,
     )
 
 
@@ -239,14 +241,15 @@ def movement_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = MovementForm(request.POST, operation=op)
     if not form.is_valid():
-        messages.error(request, _("Di chuyển chưa hợp lệ: %s") % form.errors.as_text())
-        return redirect("operations-detail", pk=op.pk)
+        return refuse(request, form.errors, reverse("operations-detail", args=[op.pk]), source=form)
 
     def run() -> None:
         mv = services.add_movement(operation=op, acting_user=request.user, **form.cleaned_data)
         routing.plan_movement_routes(movement=mv, acting_user=request.user)
 
-    return _act(request, run, _("Đã thêm di chuyển và tính tuyến."), "operations-detail", pk=op.pk)
+    return _act(
+        request, run, _("Đã thêm di chuyển và tính tuyến."), "operations-detail", source=Movement, pk=op.pk
+    )
 
 
 @login_required
@@ -257,8 +260,7 @@ def closure_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ClosureForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Cấm đường chưa hợp lệ."))
-        return redirect("operations-detail", pk=op.pk)
+        return refuse(request, form.errors, reverse("operations-detail", args=[op.pk]), source=form)
     return _act(
         request,
         lambda: services.add_closure(
@@ -271,6 +273,7 @@ def closure_add(request: HttpRequest, pk: int) -> HttpResponse:
         _("Đã thêm cấm đường. Tính lại tuyến để áp dụng."),
         "operations-detail",
         pk=op.pk,
+        source=Closure,
     )
 
 
@@ -281,19 +284,18 @@ def closure_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     """The button posts the state it asks for (`active` 1/0) and the version it saw."""
     closure = get_object_or_404(Closure.objects.select_related("operation"), pk=pk)
     get_operation(request.user, closure.operation_id)
-    wanted = request.POST.get("active")
-    active = not closure.active if wanted not in ("0", "1") else wanted == "1"
     return _act(
         request,
         lambda: services.set_closure_active(
             closure=closure,
-            active=active,
+            active=posted_flag(request, "active", absent=not closure.active),
             acting_user=request.user,
             expected_version=posted_version(request),
         ),
         _("Đã cập nhật cấm đường."),
         "operations-detail",
         pk=closure.operation_id,
+        source=Closure,
     )
 
 
@@ -309,6 +311,7 @@ def replan(request: HttpRequest, pk: int) -> HttpResponse:
         _("Đã tính lại tuyến đường theo các cấm đường đang áp dụng."),
         "operations-detail",
         pk=op.pk,
+        source=Operation,
     )
 
 
@@ -323,6 +326,7 @@ def route_choose(request: HttpRequest, pk: int) -> HttpResponse:
         _("Đã chọn tuyến."),
         "operations-detail",
         pk=route.movement.operation_id,
+        source=MovementRoute,
     )
 
 
@@ -475,8 +479,7 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         plan = services.create_plan_version(operation=op, acting_user=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
-        return redirect("operations-detail", pk=op.pk)
+        return refuse(request, exc, reverse("operations-detail", args=[op.pk]))
     return redirect("operations-plan", pk=plan.pk)
 
 
@@ -548,6 +551,7 @@ def plan_transition(request: HttpRequest, pk: int) -> HttpResponse:
         _("Đã chuyển trạng thái phương án."),
         "operations-plan",
         pk=plan.pk,
+        source=PlanVersion,
     )
 
 
@@ -559,14 +563,14 @@ def contingency_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ContingencyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Tình huống chưa hợp lệ."))
-        return redirect("operations-plan", pk=plan.pk)
+        return refuse(request, form.errors, reverse("operations-plan", args=[plan.pk]), source=form)
     return _act(
         request,
         lambda: services.add_contingency(plan=plan, acting_user=request.user, **form.cleaned_data),
         _("Đã thêm tình huống."),
         "operations-plan",
         pk=plan.pk,
+        source=Contingency,
     )
 
 

@@ -1,4 +1,5 @@
 import json
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -7,15 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from canhve.accounts.models import Role
 from canhve.core.access import audited_list, audited_page, can_edit, get_visible_or_404, record_read
 from canhve.core.jobs import enqueue
-from canhve.core.locking import VersionConflict, conflict_response
+from canhve.core.locking import VersionConflict, conflict_response, posted_flag
 from canhve.core.models import AuditAction
+from canhve.core.refusals import act, refuse
 
 from . import domain, selectors, services
 from .forms import (
@@ -33,6 +36,8 @@ from .forms import (
 from .importers import ImportFormatError, reader_for
 from .jobs import IMPORT_OSM
 from .models import BasicSurvey, CriteriaSet, Evidence, SafePoint, SafePointStatus, SafePointSurvey, Site
+
+logger = logging.getLogger(__name__)
 
 
 def _apply_errors(form: Any, exc: Exception) -> None:
@@ -393,6 +398,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _survey_page(request, survey, point, form, status=400)
 
 
+@require_GET
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Evidence is served only here, after the safe point's visibility check, never as public media."""
@@ -400,9 +406,16 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     if item is None:
         raise Http404
     point = get_visible_or_404(SafePoint, request.user, pk=item.survey.safe_point_id)
+    try:
+        stream = item.file.open("rb")
+    except FileNotFoundError:
+        # The row outlived its file (a restore without the media folder, a disk cleaned by hand): the
+        # reader gets a plain 404, the operators a log line to restore it from the backup.
+        logger.error("evidence %s: file %s is missing from storage", item.pk, item.file.name)
+        raise Http404(_("Tệp tài liệu không còn trên máy chủ.")) from None
     record_read(point, action=AuditAction.EXPORT, note=f"evidence {item.pk} {item.original_name}")
     response = FileResponse(
-        item.file.open("rb"),
+        stream,
         content_type=item.content_type,
         as_attachment=item.content_type == "application/pdf",
         filename=item.original_name,
@@ -416,15 +429,13 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def safepoint_approve(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_visible_or_404(SafePoint, request.user, pk=pk)
-    try:
-        services.approve_safe_point(acting_user=request.user, point=point)
-    except PermissionDenied:
-        raise
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Đã phê duyệt điểm dừng, nghỉ."))
-    return redirect("sites-safepoint-detail", pk=point.pk)
+    return act(
+        request,
+        lambda: services.approve_safe_point(acting_user=request.user, point=point),
+        done=_("Đã phê duyệt điểm dừng, nghỉ."),
+        back=reverse("sites-safepoint-detail", args=[point.pk]),
+        source=SafePoint,
+    )
 
 
 @login_required
@@ -432,21 +443,21 @@ def safepoint_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def safepoint_status(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_visible_or_404(SafePoint, request.user, pk=pk)
     form = StatusForm(request.POST)
+    back = reverse("sites-safepoint-detail", args=[point.pk])
     if not form.is_valid():
-        messages.error(request, _("Chọn trạng thái và nêu lý do."))
-        return redirect("sites-safepoint-detail", pk=point.pk)
-    try:
-        services.change_safe_point_status(
+        return refuse(request, form.errors, back, source=form)
+    return act(
+        request,
+        lambda: services.change_safe_point_status(
             acting_user=request.user,
             point=point,
             target=form.cleaned_data["target"],
             reason=form.cleaned_data["reason"],
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Đã chuyển trạng thái."))
-    return redirect("sites-safepoint-detail", pk=point.pk)
+        ),
+        done=_("Đã chuyển trạng thái."),
+        back=back,
+        source=form,
+    )
 
 
 # ---- criteria sets ------------------------------------------------------------------------------------
@@ -584,13 +595,14 @@ def basic_survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def basic_survey_check(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_visible_or_404(BasicSurvey, request.user, pk=pk)
-    try:
-        services.confirm_checklist_item(
+    return act(
+        request,
+        lambda: services.confirm_checklist_item(
             acting_user=request.user,
             survey=survey,
             key=request.POST.get("key", ""),
-            done=request.POST.get("done") == "1",
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("sites-basic-detail", pk=survey.pk)
+            done=posted_flag(request, "done", absent=False),
+        ),
+        done=_("Đã cập nhật danh mục khảo sát."),
+        back=reverse("sites-basic-detail", args=[survey.pk]),
+    )

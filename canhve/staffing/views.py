@@ -5,14 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canhve.accounts.models import Role
 from canhve.core.access import audited_list, audited_page, can_create_in, can_edit, get_visible_or_404
-from canhve.core.locking import answers_conflicts, posted_version
+from canhve.core.locking import answers_conflicts, posted_flag, posted_version
+from canhve.core.refusals import act, refuse
 from canhve.core.writedown import visible_only
 
 from . import domain, selectors, services
@@ -32,12 +34,6 @@ from .models import Assignment, MobilisationRequest, Personnel, Post, Roster, Sk
 def _form_errors(form: Form, exc: ValidationError) -> None:
     for field, errs in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errs)
-
-
-def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
-    for errs in exc.message_dict.values():
-        for err in errs:
-            messages.error(request, err)
 
 
 def _may_create(user: Any) -> bool:
@@ -124,16 +120,16 @@ def personnel_create(request: HttpRequest) -> HttpResponse:
 def qualification_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_visible_or_404(Personnel, request.user, pk=pk)
     form = QualificationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_qualification(acting_user=request.user, personnel=person, **form.cleaned_data)
-        except ValidationError as exc:
-            _flash_errors(request, exc)
-        else:
-            messages.success(request, _("Đã cập nhật chuyên môn."))
-    else:
-        messages.error(request, _("Thông tin chuyên môn không hợp lệ."))
-    return redirect("staffing-personnel-detail", pk=person.pk)
+    back = reverse("staffing-personnel-detail", args=[person.pk])
+    if not form.is_valid():
+        return refuse(request, form.errors, back, source=form)
+    return act(
+        request,
+        lambda: services.add_qualification(acting_user=request.user, personnel=person, **form.cleaned_data),
+        done=_("Đã cập nhật chuyên môn."),
+        back=back,
+        source=form,
+    )
 
 
 @login_required
@@ -141,16 +137,16 @@ def qualification_add(request: HttpRequest, pk: int) -> HttpResponse:
 def absence_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_visible_or_404(Personnel, request.user, pk=pk)
     form = AbsenceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_absence(acting_user=request.user, personnel=person, **form.cleaned_data)
-        except ValidationError as exc:
-            _flash_errors(request, exc)
-        else:
-            messages.success(request, _("Đã ghi vắng mặt."))
-    else:
-        messages.error(request, _("Thông tin vắng mặt không hợp lệ."))
-    return redirect("staffing-personnel-detail", pk=person.pk)
+    back = reverse("staffing-personnel-detail", args=[person.pk])
+    if not form.is_valid():
+        return refuse(request, form.errors, back, source=form)
+    return act(
+        request,
+        lambda: services.add_absence(acting_user=request.user, personnel=person, **form.cleaned_data),
+        done=_("Đã ghi vắng mặt."),
+        back=back,
+        source=form,
+    )
 
 
 # ── Posts ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -278,13 +274,13 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def roster_solve(request: HttpRequest, pk: int) -> HttpResponse:
     roster = get_visible_or_404(Roster.objects.select_related("job"), request.user, pk=pk)
-    try:
-        services.request_solve(acting_user=request.user, roster=roster)
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    else:
-        messages.success(request, _("Đã đưa vào hàng đợi xếp ca."))
-    return redirect("staffing-roster-detail", pk=roster.pk)
+    return act(
+        request,
+        lambda: services.request_solve(acting_user=request.user, roster=roster),
+        done=_("Đã đưa vào hàng đợi xếp ca."),
+        back=reverse("staffing-roster-detail", args=[roster.pk]),
+        source=Roster,
+    )
 
 
 @login_required
@@ -305,13 +301,13 @@ def roster_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def roster_publish(request: HttpRequest, pk: int) -> HttpResponse:
     roster = get_visible_or_404(Roster, request.user, pk=pk)
-    try:
-        services.publish_roster(acting_user=request.user, roster=roster)
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    else:
-        messages.success(request, _("Đã ban hành lịch trực."))
-    return redirect("staffing-roster-detail", pk=roster.pk)
+    return act(
+        request,
+        lambda: services.publish_roster(acting_user=request.user, roster=roster),
+        done=_("Đã ban hành lịch trực."),
+        back=reverse("staffing-roster-detail", args=[roster.pk]),
+        source=Roster,
+    )
 
 
 def _visible_assignment(request: HttpRequest, pk: int) -> Assignment:
@@ -322,21 +318,13 @@ def _visible_assignment(request: HttpRequest, pk: int) -> Assignment:
         .first()
     )
     if assignment is None:
-        from django.http import Http404
-
         raise Http404
     return assignment
 
 
 def _day_url(assignment: Assignment) -> str:
-    from django.urls import reverse
-
     day = assignment.shift.start.date().isoformat()
     return f"{reverse('staffing-roster-detail', kwargs={'pk': assignment.roster_id})}?day={day}"
-
-
-def _back(assignment: Assignment) -> HttpResponse:
-    return redirect(_day_url(assignment))
 
 
 @login_required
@@ -345,28 +333,31 @@ def _back(assignment: Assignment) -> HttpResponse:
 def assignment_pin(request: HttpRequest, pk: int) -> HttpResponse:
     """The button posts the state it asks for (`pinned` 1/0) and the version it saw."""
     assignment = _visible_assignment(request, pk)
-    wanted = request.POST.get("pinned")
-    try:
-        services.set_pin(
+    return act(
+        request,
+        lambda: services.set_pin(
             acting_user=request.user,
             assignment=assignment,
-            pinned=not assignment.pinned if wanted not in ("0", "1") else wanted == "1",
+            pinned=posted_flag(request, "pinned", absent=not assignment.pinned),
             expected_version=posted_version(request),
-        )
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    return _back(assignment)
+        ),
+        done=_("Đã cập nhật phân công."),
+        back=_day_url(assignment),
+        source=Assignment,
+    )
 
 
 @login_required
 @require_POST
 def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _visible_assignment(request, pk)
-    try:
-        services.remove_assignment(acting_user=request.user, assignment=assignment)
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    return _back(assignment)
+    return act(
+        request,
+        lambda: services.remove_assignment(acting_user=request.user, assignment=assignment),
+        done=_("Đã bỏ phân công."),
+        back=_day_url(assignment),
+        source=Assignment,
+    )
 
 
 @login_required
@@ -374,11 +365,13 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_sign(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _visible_assignment(request, pk)
     action = services.sign_out if request.POST.get("action") == "out" else services.sign_in
-    try:
-        action(acting_user=request.user, assignment=assignment)
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    return _back(assignment)
+    return act(
+        request,
+        lambda: action(acting_user=request.user, assignment=assignment),
+        done=_("Đã ghi nhận ra/vào ca."),
+        back=_day_url(assignment),
+        source=Assignment,
+    )
 
 
 @login_required
@@ -388,31 +381,27 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit(request.user, roster, Role.PLANNER):
         raise PermissionDenied
     form = ManualAssignForm(request.POST, user=request.user)
+    back = reverse("staffing-roster-detail", args=[roster.pk])
     if not form.is_valid():
-        messages.error(request, _("Chọn cán bộ."))
-        return redirect("staffing-roster-detail", pk=roster.pk)
+        return refuse(request, form.errors, back, source=form)
     shift = roster.shifts.filter(pk=form.cleaned_data["shift"]).first()
     post = roster.posts.filter(pk=form.cleaned_data["post"]).first()
     if shift is None or post is None:
-        messages.error(request, _("Ca hoặc vị trí không thuộc lịch này."))
-        return redirect("staffing-roster-detail", pk=roster.pk)
-    try:
-        assignment = services.assign_manually(
+        field = "shift" if shift is None else "post"
+        return refuse(request, {field: [_("không thuộc lịch này.")]}, back, source=form)
+    return act(
+        request,
+        lambda: services.assign_manually(
             acting_user=request.user,
             roster=roster,
             shift=shift,
             post=post,
             personnel=form.cleaned_data["personnel"],
-        )
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-        from django.urls import reverse
-
-        return redirect(
-            f"{reverse('staffing-roster-detail', kwargs={'pk': roster.pk})}?day={shift.start.date()}"
-        )
-    messages.success(request, _("Đã phân công (giữ cố định)."))
-    return _back(assignment)
+        ),
+        done=_("Đã phân công (giữ cố định)."),
+        back=f"{back}?day={shift.start.date()}",
+        source=form,
+    )
 
 
 # ── Mobilisation ─────────────────────────────────────────────────────────────────────────────────────────
@@ -482,36 +471,35 @@ def mobilisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def mobilisation_respond(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_or_404(MobilisationRequest, request.user, pk=pk)
     form = RespondForm(request.POST, user=request.user, request=item)
+    back = reverse("staffing-mobilisation-detail", args=[item.pk])
     if not form.is_valid():
-        messages.error(request, _("Câu trả lời không hợp lệ."))
-        return redirect("staffing-mobilisation-detail", pk=item.pk)
-    decline = form.cleaned_data["decision"] == "decline"
-    try:
-        services.respond_to_mobilisation(
+        return refuse(request, form.errors, back, source=form)
+    return act(
+        request,
+        lambda: services.respond_to_mobilisation(
             acting_user=request.user,
             request=item,
             personnel=list(form.cleaned_data["personnel"]),
-            decline=decline,
+            decline=form.cleaned_data["decision"] == "decline",
             note=form.cleaned_data["note"],
-        )
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    else:
-        messages.success(request, _("Đã trả lời đề nghị."))
-    return redirect("staffing-mobilisation-detail", pk=item.pk)
+        ),
+        done=_("Đã trả lời đề nghị."),
+        back=back,
+        source=form,
+    )
 
 
 @login_required
 @require_POST
 def mobilisation_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_or_404(MobilisationRequest, request.user, pk=pk)
-    try:
-        services.cancel_mobilisation(acting_user=request.user, request=item)
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    else:
-        messages.success(request, _("Đã hủy đề nghị."))
-    return redirect("staffing-mobilisation-detail", pk=item.pk)
+    return act(
+        request,
+        lambda: services.cancel_mobilisation(acting_user=request.user, request=item),
+        done=_("Đã hủy đề nghị."),
+        back=reverse("staffing-mobilisation-detail", args=[item.pk]),
+        source=MobilisationRequest,
+    )
 
 
 # ── An operation's staffing picture ──────────────────────────────────────────────────────────────────────

@@ -201,8 +201,8 @@ def _reads(built: inventory.Built) -> list[tuple[inventory.Read, str | None]]:
     plain = _all_reads(built)
     layer: dict[str, str] = {}
     for i, field in enumerate(LAYER_OF):
-        stub = SimpleNamespace(pk=10**9 + i, code=f"x{i}")
-        for before, after in zip(plain, _all_reads(dataclasses.replace(built, **{field: stub})), strict=True):
+        stub: dict[str, Any] = {field: SimpleNamespace(pk=10**9 + i, code=f"x{i}")}
+        for before, after in zip(plain, _all_reads(dataclasses.replace(built, **stub)), strict=True):
             if before.url != after.url:
                 layer.setdefault(before.key, LAYER_OF[field])
     urls = {r.key: r.url for r in plain}

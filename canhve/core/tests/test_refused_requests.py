@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from canhve.accounts.models import ApiToken, TokenScope
 from canhve.core.models import Job
 from canhve.core.testing import changed_tables, database_rows
+from canhve.core.tests import inventory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def test_every_api_write_with_an_invalid_body_is_refused_and_changes_nothing(wor
     assert tried >= 20  # every write operation of the API, twice for JSON bodies
 
 
-# ---- every page without parameters, posted a body it cannot use ----------------------------------------
+# ---- every page, posted a body it cannot use -------------------------------------------------------------
 
 # A POST there succeeds whatever the body: it signs out, or sets the language cookie.
 SKIP_PAGES = {"logout", "set_language"}
@@ -127,16 +128,51 @@ def _parameterless_pages(resolver: URLResolver, prefix: str = "") -> list[tuple[
     return pages
 
 
+GARBAGE = {"không-có": "x", "secrecy": "99", "lat": "north", "expected_version": "-1", "status": "\u2603"}
+# Redirects that may store nothing: choosing the route already chosen; the sign-in and second-factor
+# pages, which send a signed-in, verified session on.
+NO_OP_SUCCESS = {"operations-route-choose", "login", "otp-verify", "otp-enrol"}
+
+
+def _post_garbage(client: Client, urls: list[tuple[str, str]]) -> list[str]:
+    """Post GARBAGE to each URL and return the names that refused it. A refusal (4xx) must leave every
+    table as it was, and a redirect (the answer to a success) must have stored something: a form that
+    refuses by redirecting with a message answers a script, a proxy log or a test as a success would."""
+    refused = []
+    for url, name in urls:
+        before = database_rows()
+        response = client.post(url, GARBAGE)
+        assert response.status_code < 500, (name, response.status_code)
+        changed = changed_tables(before, database_rows())
+        if response.status_code >= 400:
+            assert changed == [], (name, response.status_code)
+            refused.append(name)
+        elif response.status_code in (301, 302, 303) and name not in NO_OP_SUCCESS:
+            assert changed, f"{name}: {response.status_code} to garbage, and nothing stored"
+        # (A page that ignores the body answers 200 as to a GET: that is no refusal.)
+    return refused
+
+
 def test_every_form_page_posted_garbage_is_refused_and_changes_nothing(world):
     client = world.client("k01_officer")
-    pages = [(url, name) for url, name in _parameterless_pages(get_resolver()) if name not in SKIP_PAGES]
-    refused = []
-    for url, name in pages:
-        before = database_rows()
-        response = client.post("/" + url, {"không-có": "x", "secrecy": "99", "lat": "north"})
-        assert response.status_code < 500, (name, response.status_code)
-        if response.status_code >= 400:
-            # (A list page that ignores the body answers 200 as to a GET: that is no refusal.)
-            assert changed_tables(before, database_rows()) == [], (name, response.status_code)
-            refused.append(name)
-    assert len(refused) >= 8, refused
+    pages = [
+        ("/" + url, name) for url, name in _parameterless_pages(get_resolver()) if name not in SKIP_PAGES
+    ]
+    assert len(_post_garbage(client, pages)) >= 8
+
+
+def test_every_page_of_a_record_posted_garbage_is_refused_and_changes_nothing(world, built):
+    """The pages that name a record (`inventory.PAGE_ARGS`: its actions, forms and details), as the
+    commander, who may write to each of them."""
+    args = inventory.PAGE_ARGS
+    pages = [
+        (reverse(name, kwargs=args[name](built)), name) for name in sorted(args) if name not in SKIP_PAGES
+    ]
+    refused = _post_garbage(world.client("k01_commander"), pages)
+    forms = {"documents-edit", "operations-plan", "operations-stop-add", "operations-closure-toggle"}
+    assert set(refused) >= forms | {
+        "sites-safepoint-survey",
+        "staffing-assignment-pin",
+        "staffing-absence-add",
+    }
+    assert len(refused) >= 30, sorted(set(args) - set(refused))

@@ -10,6 +10,8 @@ from canhve.core.testing import UrlCase, everyone
 SEE = dict(ct_outsider=404, k01_low=404)
 # a write: the planner and the commander act (302 back to the page), the liaison and the auditor may not (403)
 WRITE = dict(SEE, k01_officer=302, k01_commander=302, th_liaison=403, auditor=403)
+# a write they may make, posted with no body: refused (400, the page again with the reasons)
+REFUSED = dict(WRITE, k01_officer=400, k01_commander=400)
 
 
 def op(w):
@@ -35,12 +37,12 @@ CASES = [
         everyone(404, k01_officer=200, k01_commander=200, auditor=200),
         kwargs=lambda w: {"pk": w.secret_op.pk},
     ),
-    UrlCase("operations-transition", everyone(0, **WRITE, anonymous=302), kwargs=op, method="post"),
-    UrlCase("operations-stop-add", everyone(0, **WRITE, anonymous=302), kwargs=op, method="post"),
-    UrlCase("operations-movement-add", everyone(0, **WRITE, anonymous=302), kwargs=op, method="post"),
-    UrlCase("operations-closure-add", everyone(0, **WRITE, anonymous=302), kwargs=op, method="post"),
+    UrlCase("operations-transition", everyone(0, **REFUSED, anonymous=302), kwargs=op, method="post"),
+    UrlCase("operations-stop-add", everyone(0, **REFUSED, anonymous=302), kwargs=op, method="post"),
+    UrlCase("operations-movement-add", everyone(0, **REFUSED, anonymous=302), kwargs=op, method="post"),
+    UrlCase("operations-closure-add", everyone(0, **REFUSED, anonymous=302), kwargs=op, method="post"),
     UrlCase("operations-replan", everyone(0, **WRITE, anonymous=302), kwargs=op, method="post"),
-    UrlCase("operations-plan-create", everyone(0, **WRITE, anonymous=302), kwargs=op, method="post"),
+    UrlCase("operations-plan-create", everyone(0, **REFUSED, anonymous=302), kwargs=op, method="post"),
     UrlCase(
         "operations-closure-toggle",
         everyone(0, **WRITE, anonymous=302),
@@ -53,12 +55,12 @@ CASES = [
         kwargs=lambda w: {"pk": w.route.pk},
         method="post",
     ),
-    UrlCase("operations-plan-transition", everyone(0, **WRITE, anonymous=302), kwargs=plan, method="post"),
-    UrlCase("operations-contingency-add", everyone(0, **WRITE, anonymous=302), kwargs=plan, method="post"),
+    UrlCase("operations-plan-transition", everyone(0, **REFUSED, anonymous=302), kwargs=plan, method="post"),
+    UrlCase("operations-contingency-add", everyone(0, **REFUSED, anonymous=302), kwargs=plan, method="post"),
     # the task is CATH's: its liaison updates it
     UrlCase(
         "operations-task-update",
-        everyone(0, **dict(WRITE, th_liaison=302), anonymous=302),
+        everyone(0, **dict(REFUSED, th_liaison=400), anonymous=302),
         kwargs=lambda w: {"pk": w.cath_task.pk},
         method="post",
     ),

@@ -35,7 +35,7 @@ CASES = [
     ),
     UrlCase(
         "sites-safepoint-status",
-        _post_done(),
+        _post_done(commander=400),  # the officer retires it; retiring it again is refused
         kwargs=lambda w: {"pk": w.point2.pk},
         method="post",
         data=lambda w: {"target": "retired", "reason": "Đơn vị quản lý không hợp tác"},

@@ -44,14 +44,16 @@ CASES = [
     ),
     UrlCase(
         "staffing-assignment-sign",
-        everyone(404, k01_officer=302, th_liaison=403, k01_commander=302, auditor=403),
+        # the officer signs in; the commander's second sign-in is refused (400)
+        everyone(404, k01_officer=302, th_liaison=403, k01_commander=400, auditor=403),
         kwargs=_assignment,
         method="post",
         data=lambda w: {"action": "in"},
     ),
     UrlCase(
         "staffing-assignment-add",
-        everyone(404, k01_officer=302, th_liaison=403, k01_commander=302, auditor=403),
+        # the post is already full: each planner is told so (400)
+        everyone(404, k01_officer=400, th_liaison=403, k01_commander=400, auditor=403),
         kwargs=_roster,
         method="post",
         data=lambda w: {"shift": w.roster.shifts.first().pk, "post": w.post.pk, "personnel": w.person.pk},
@@ -90,7 +92,8 @@ CASES = [
     ),
     UrlCase(
         "staffing-roster-solve",
-        everyone(404, k01_officer=302, th_liaison=403, k01_commander=302, auditor=403),
+        # the commander published it just before: a published roster is not solved again (400)
+        everyone(404, k01_officer=400, th_liaison=403, k01_commander=400, auditor=403),
         kwargs=_roster,
         method="post",
     ),
@@ -103,7 +106,8 @@ CASES = [
     ),
     UrlCase(
         "staffing-mobilisation-cancel",
-        everyone(404, k01_officer=302, th_liaison=403, k01_commander=302, auditor=403),
+        # the officer cancels it; cancelling it again is refused (400)
+        everyone(404, k01_officer=302, th_liaison=403, k01_commander=400, auditor=403),
         kwargs=lambda w: {"pk": w.cancellable.pk},
         method="post",
     ),
