@@ -214,13 +214,15 @@ def test_right_totp_code_lets_a_toi_mat_user_in(world) -> None:
     device = TOTPDevice.objects.create(user=world.user("k01_officer"), name="app", confirmed=True)
     client = _password_only(Client(), "k01_officer")
     assert client.get(reverse("profile"))["Location"].startswith(reverse("otp-verify"))
+    # Until the code is given the menu is not offered: each of its pages would send the user back here.
+    assert 'class="mainnav"' not in client.get(reverse("otp-verify")).content.decode()
     assert client.post(reverse("otp-verify"), {"code": "12345"}).status_code == 400
     assert client.get(reverse("profile")).status_code == 302
     device.refresh_from_db()
     device.throttle_reset()  # a wrong code throttles the device for a second, doubling each time
     response = client.post(reverse("otp-verify"), {"code": _code(device), "next": reverse("profile")})
     assert response.status_code == 302 and response["Location"] == reverse("profile")
-    assert client.get(reverse("profile")).status_code == 200
+    assert 'class="mainnav"' in client.get(reverse("profile")).content.decode()
     assert client.get("/api/accounts/me").status_code == 200
 
 
