@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from canhve.core.models import Audited
+from canhve.core.models import Audited, AuditedQuerySet
 from canhve.core.secrecy import Secrecy
 
 
@@ -117,7 +117,7 @@ def _hash(raw: str) -> str:
 MAX_TOKEN_DAYS = 90
 
 
-class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+class ApiTokenQuerySet(AuditedQuerySet):
     def active(self) -> ApiTokenQuerySet:
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -19,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connections, models, router, transaction
 from django.db.models import Q
+from django.db.models.deletion import Collector, get_candidate_relations_to_delete
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.choices import CallableChoiceIterator
@@ -320,6 +323,20 @@ def choice_label(field: Any, value: Any) -> Any:
     return force_str(table.get(make_hashable(value), value), strings_only=True)
 
 
+class AuditedQuerySet(models.QuerySet[Any]):
+    """The default queryset of an Audited model that is not Secured. Its caller writes the summary row of
+    the rows it deletes (`write_bulk_audit`); the Audited rows they take with them by cascade get their
+    own rows here, as `Audited.delete()` gives them."""
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        with transaction.atomic(using=self.db):
+            audit_cascade(self.model, self, using=self.db, cause=f"{self.model._meta.label} (bulk)")
+            return super().delete()
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
 class Audited(models.Model):
     """Writes an audit row for every create, update and delete, in the same transaction as the write."""
 
@@ -332,6 +349,10 @@ class Audited(models.Model):
     # when it is reference data every auditor may read. A test fails when a model says neither.
     audit_parent: ClassVar[str] = ""
     audit_public: ClassVar[bool] = False
+
+    # A model may declare its own manager (Secured, API tokens); it must delete row by row or audit the
+    # cascade as this one does.
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -375,14 +396,72 @@ class Audited(models.Model):
                 write_audit(action=action, obj=self, changes=changes, note=audit_note)
             self._audit_snapshot = self._audit_values()
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        with transaction.atomic():
-            write_audit(
-                action=AuditAction.DELETE,
-                obj=self,
-                changes={k: [v, None] for k, v in self._audit_values().items()},
-            )
-            return super().delete(*args, **kwargs)
+    def delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
+        using = using or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            write_deletion_audit(self)
+            audit_cascade(type(self), [self], using=using, cause=f"{self._meta.label}#{self.pk}")
+            return super().delete(using=using, keep_parents=keep_parents)
+
+
+def write_deletion_audit(obj: Audited, note: str = "") -> AuditEntry:
+    """The DELETE row of `obj`: every value it held, in its compartment (call while its parent exists)."""
+    changes = {k: [v, None] for k, v in obj._audit_values().items()}
+    return write_audit(action=AuditAction.DELETE, obj=obj, changes=changes, note=note)
+
+
+@functools.cache
+def deletes_audited_rows(model: type[models.Model]) -> bool:
+    """Whether deleting a `model` row can take Audited rows with it: a CASCADE path, maybe through models
+    that are not Audited, reaches an Audited model."""
+    seen = {model}
+    stack = [model]
+    while stack:
+        rel: Any
+        for rel in get_candidate_relations_to_delete(stack.pop()._meta):
+            related = rel.related_model
+            if rel.on_delete is not models.CASCADE or related in seen:
+                continue
+            if issubclass(related, Audited):
+                return True
+            seen.add(related)
+            stack.append(related)
+    return False
+
+
+def audit_cascade(model: type[models.Model], objs: Iterable[models.Model], *, using: str, cause: str) -> None:
+    """A DELETE row for every Audited row that deleting `objs` (rows of `model`) removes by cascade,
+    `objs` themselves aside, in that row's own compartment. Call before the deletion: the parents a row
+    inherits its compartment from are still there to read (ADR 0102). Through tables and other plain
+    rows get none. `objs` is only read when `model` can cascade to Audited rows at all."""
+    if not deletes_audited_rows(model):
+        return
+    for row in _cascaded_rows(list(objs), using):
+        write_deletion_audit(row, note=f"cascade: {cause}")
+
+
+def _cascaded_rows(objs: list[models.Model], using: str) -> list[Audited]:
+    """The Audited rows Django's Collector would delete with `objs`, collected or fast-deleted, whole
+    (the Collector loads only keys) and with their audit parent joined."""
+    collector = Collector(using=using)
+    collector.collect(objs)
+    origin = {(o._meta.concrete_model, o.pk) for o in objs}
+    keys: defaultdict[type[Audited], set[Any]] = defaultdict(set)
+    for model, instances in collector.data.items():
+        if issubclass(model, Audited):
+            keys[model].update(o.pk for o in instances if (model._meta.concrete_model, o.pk) not in origin)
+    for fast in collector.fast_deletes:
+        if issubclass(fast.model, Audited):
+            keys[fast.model].update(fast.values_list("pk", flat=True))
+    ordered = sorted(keys, key=lambda model: model._meta.label)
+    return [row for model in ordered for row in _whole_rows(model, keys[model], using)]
+
+
+def _whole_rows(model: type[Audited], pks: set[Any], using: str) -> list[Audited]:
+    rows = model._base_manager.using(using).filter(pk__in=pks).order_by("pk")
+    if model.audit_parent:
+        rows = rows.select_related(model.audit_parent.replace(".", "__"))
+    return list(rows)
 
 
 def _m2m_field(model: type[models.Model], through: Any) -> str | None:
@@ -463,7 +542,9 @@ class Secured(Audited):
         related_name="shared_%(app_label)s_%(class)s",
     )
 
-    objects = SecuredQuerySet.as_manager()
+    # Not an AuditedQuerySet (visibility.py comes before this module): its delete() goes row by row
+    # through Audited.delete(), which audits each row's cascade.
+    objects = SecuredQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         abstract = True
