@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .context import current_actor
 from .secrecy import Secrecy
+from .transactions import remember_disclosures
 from .visibility import SecuredQuerySet
 
 AUDIT_SKIP_FIELDS = frozenset({"updated_at", "created_at", "version"})
@@ -110,7 +111,9 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
             raise PermissionDenied("Audit entries are only appended, in id order.")
         with transaction.atomic(using=self.db):
             seal_all(entries, self.db)
-            return super().bulk_create(entries, batch_size=batch_size)
+            created = super().bulk_create(entries, batch_size=batch_size)
+        remember_disclosures(created)
+        return created
 
     def update(self, **kwargs: Any) -> int:
         raise PermissionDenied("Audit entries cannot be changed.")
@@ -170,6 +173,7 @@ class AuditEntry(models.Model):
         with transaction.atomic(using=using):
             seal(self, using)
             super().save(*args, **kwargs)
+        remember_disclosures([self])
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionDenied("Audit entries cannot be deleted.")

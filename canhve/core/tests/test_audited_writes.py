@@ -28,6 +28,7 @@ UNAUDITED = {
     "canhve/core/locking.py:claim_version": "the lock counter (skipped in diffs); the save() after it audits",
     "canhve/core/models.py:bulk_create": "the audit trail's own rows (sealed into the chain one by one)",
     "canhve/core/access.py:record_reads": "the audit trail's own read rows (sealed into the chain in order)",
+    "canhve/core/transactions.py:_write_again": "a refused request's read rows again, after its rollback",
     "canhve/core/backup.py:restore_backup": "a whole-database restore; writes its own 'canhve restore' row",
 }
 
