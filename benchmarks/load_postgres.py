@@ -8,14 +8,13 @@
    default `--scale 400`: ~2,000 operations, ~12,000 sites, ~2,000 personnel.
 2. Starts gunicorn with 2 sync workers on 127.0.0.1:8107 (DEBUG off, sessions in the database,
    persistent connections, access log with the request time). Default: the development settings with
-   DEBUG off, as `--production` (CANHVE_ENV=production) needs `collectstatic`, which fails today on
-   the missing vendor/leaflet/leaflet.js.map; for the app's endpoints the two differ only in the static
-   files storage and the HTTPS redirect (off on loopback either way).
+   DEBUG off; `--production` runs `collectstatic` and CANHVE_ENV=production. For the app's endpoints
+   the two differ only in the static files storage and the HTTPS redirect (off on loopback either way).
 3. Drives each endpoint with wrk (one thread, `--connections`, `--duration` seconds after a 3 s warm
    up) as the planner k01.kehoach: pages with session cookies (several sessions, second factor
    verified), the API with Bearer tokens (several, read scope). Endpoints: the sign-in page (baseline,
    anonymous), /api/accounts/me (the signed-in floor), the operations and sites lists (page and API),
-   an operation page and its API detail, and the operation's map data.
+   an operation page and its API detail, the operation's map data and the roads of a map's box.
 4. Prints per endpoint: requests/s, errors (non-200 answers, socket errors), the client latency
    p50/p95/p99 (wrk: includes waiting for a free worker) and the server time p50/p95/p99 (gunicorn's
    request time from its access log), and the ratio of req/s to the baseline's.
@@ -465,7 +464,7 @@ def main() -> None:
     parser.add_argument(
         "--production",
         action="store_true",
-        help="CANHVE_ENV=production (needs a working collectstatic; default: development, DEBUG off)",
+        help="CANHVE_ENV=production, after collectstatic (default: development settings, DEBUG off)",
     )
     parser.add_argument("--only", help="endpoints whose label contains this text (the baseline always runs)")
     args = parser.parse_args()
@@ -488,6 +487,11 @@ def main() -> None:
         (f"operation page ({creds['op_code']})", f"/operations/{op}/", pages),
         ("operation (API)", f"/api/operations/operations/{op}", api),
         ("operation map data", f"/operations/{op}/map/data.json", pages),
+        (
+            "map roads (a 0.04° box of Hà Nội)",
+            "/operations/map/roads.json?bbox=21.01,105.82,21.05,105.86",
+            pages,
+        ),
     ]
     if args.only:
         endpoints = [endpoints[0]] + [e for e in endpoints[1:] if args.only in e[0]]

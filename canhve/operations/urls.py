@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/replan/", views.replan, name="operations-replan"),
     path("<int:pk>/map/", views.operation_map, name="operations-map"),
     path("<int:pk>/map/data.json", views.operation_map_data, name="operations-map-data"),
+    path("map/roads.json", views.map_roads, name="operations-map-roads"),
     path("<int:pk>/plans/new/", views.plan_create, name="operations-plan-create"),
     path("tasks/<int:pk>/", views.task_update, name="operations-task-update"),
     path("closures/<int:pk>/toggle/", views.closure_toggle, name="operations-closure-toggle"),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -371,8 +371,8 @@ def visible_stops(user: Any, stops: Any) -> list[Any]:
 
 @login_required
 def operation_map_data(request: HttpRequest, pk: int) -> HttpResponse:
-    """Everything the map draws, as GeoJSON: roads (from the project's OSM graph, clipped to the
-    operation's area), routes, facilities, the operation's sites and its closures."""
+    """Everything the map draws, as GeoJSON: routes, facilities, the operation's sites and its closures,
+    and where to fetch the roads of its area (`map_roads`)."""
     op = get_operation(request.user, pk)
     # Only stops whose site the reader may see: no name or coordinates of a site above them (ADR 0107).
     stops = visible_stops(request.user, op.stops.select_related("site"))
@@ -454,6 +454,7 @@ def operation_map_data(request: HttpRequest, pk: int) -> HttpResponse:
     rest = json.dumps(
         {
             "bbox": bbox,
+            "roads": f"{reverse('operations-map-roads')}?bbox={','.join(map(str, routing.road_box(bbox)))}",
             "routes": {"type": "FeatureCollection", "features": features_routes},
             "worst": {"type": "FeatureCollection", "features": worst},
             "sites": {"type": "FeatureCollection", "features": sites},
@@ -463,10 +464,26 @@ def operation_map_data(request: HttpRequest, pk: int) -> HttpResponse:
         cls=DjangoJSONEncoder,
         ensure_ascii=False,
     )
-    # The roads come pre-encoded (routing.roads_json): the same JSON as a `roads` key in the dict.
-    return HttpResponse(
-        '{"roads": ' + routing.roads_json(bbox) + ", " + rest[1:], content_type="application/json"
-    )
+    return HttpResponse(rest, content_type="application/json")
+
+
+@login_required
+def map_roads(request: HttpRequest) -> HttpResponse:
+    """The streets in `bbox` (south,west,north,east), for every map: the project's public OSM roads, so
+    any signed-in user may ask; a box is at most one degree a side."""
+    try:
+        s, w, n, e = (float(v) for v in request.GET.get("bbox", "").split(","))
+    except ValueError:
+        return _bad_box(_("bốn số: nam, tây, bắc, đông."))
+    if not (-90 <= s < n <= 90 and -180 <= w < e <= 180):
+        return _bad_box(_("nam nhỏ hơn bắc, tây nhỏ hơn đông, trong giới hạn kinh vĩ độ."))
+    if n - s > 1 or e - w > 1:
+        return _bad_box(_("mỗi cạnh không quá 1 độ."))
+    return HttpResponse(routing.roads_in_box((s, w, n, e)), content_type="application/json")
+
+
+def _bad_box(reason: str) -> HttpResponse:
+    return JsonResponse({"errors": [{"field": "bbox", "reason": reason}]}, status=400)
 
 
 # ---- plan versions --------------------------------------------------------------------------------------

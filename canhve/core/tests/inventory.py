@@ -729,6 +729,7 @@ SKIPPED_API: dict[str, str] = {
     "/api/documents/documents/{doc_id}/file/{kind}": "answers the file itself: loads the blob by design",
 }
 API_QUERY: dict[str, dict[str, str]] = {"/api/geo/locate": {"lat": "21.03", "lon": "105.85"}}
+PAGE_QUERY: dict[str, dict[str, str]] = {"operations-map-roads": {"bbox": "21.02,105.83,21.04,105.86"}}
 AUDITOR_API = frozenset({"/api/core/audit"})
 
 
@@ -773,7 +774,7 @@ def pages(built: Built) -> list[Read]:
             continue
         kwargs = PAGE_ARGS[name](built) if name in PAGE_ARGS else None
         persona = "auditor" if name in AUDITOR_PAGES else "k01_commander"
-        reads.append(Read(name, reverse(name, kwargs=kwargs), {}, persona))
+        reads.append(Read(name, reverse(name, kwargs=kwargs), PAGE_QUERY.get(name, {}), persona))
     return reads
 
 

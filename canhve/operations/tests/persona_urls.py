@@ -28,6 +28,8 @@ CASES = [
     UrlCase("operations-detail", everyone(200, **SEE), kwargs=op),
     UrlCase("operations-map", everyone(200, **SEE), kwargs=op),
     UrlCase("operations-map-data", everyone(200, **SEE), kwargs=op),
+    # public OSM roads: every signed-in user
+    UrlCase("operations-map-roads", everyone(200), data=lambda w: {"bbox": "21.02,105.83,21.04,105.86"}),
     UrlCase("operations-movement", everyone(200, **SEE), kwargs=lambda w: {"pk": w.movement.pk}),
     UrlCase("operations-plan", everyone(200, **SEE), kwargs=plan),
     UrlCase("operations-plan-diff", everyone(200, **SEE), kwargs=plan),

@@ -15,11 +15,16 @@
   fetch(el.dataset.src, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (d) {
     var b = d.bbox;
     map.fitBounds([[b[0], b[1]], [b[2], b[3]]]);
+    // The roads come apart (public data, shared by nearby maps) and go under every other layer.
+    map.createPane("roads").style.zIndex = 350;
     var major = { motorway: 1, trunk: 1, primary: 1, secondary: 1 };
-    L.geoJSON(d.roads, { interactive: false, style: function (f) {
-      var m = major[f.properties["class"]];
-      return { className: "op-road", color: m ? "#9a8f7a" : "#c9c2b3", weight: m ? 3 : 1.5, opacity: 1 };
-    } }).addTo(map);
+    var roadsDrawn = fetch(d.roads, { credentials: "same-origin" }).then(function (r) { return r.json(); })
+      .then(function (roads) {
+        L.geoJSON(roads, { pane: "roads", interactive: false, style: function (f) {
+          var m = major[f.properties["class"]];
+          return { className: "op-road", color: m ? "#9a8f7a" : "#c9c2b3", weight: m ? 3 : 1.5, opacity: 1 };
+        } }).addTo(map);
+      });
     L.geoJSON(d.closures, { style: { className: "op-closure", color: "#e67e22", weight: 2, fillOpacity: 0.25 } })
       .bindTooltip(function (l) { return text(l.feature.properties.name); }).addTo(map);
     var alts = d.routes.features.filter(function (f) { return f.properties.rank > 0; });
@@ -45,6 +50,6 @@
         fillOpacity: 1 });
     } }).bindTooltip(function (l) { return text(l.feature.properties.name); }, { permanent: true, direction: "right" })
       .addTo(map);
-    el.dataset.ready = "1";
+    return roadsDrawn.then(function () { el.dataset.ready = "1"; });
   });
 })();
