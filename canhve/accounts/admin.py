@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext_lazy as _
+
+from canhve.core.locking import VersionedAdmin, VersionedAdminForm
 
 from .models import ApiToken, Membership, User
 
@@ -11,8 +14,16 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("agency",)
 
 
+class UserAdminForm(VersionedAdminForm, UserChangeForm):
+    """Django's user change form (the password link, the username rules) with the version check."""
+
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(VersionedAdmin, BaseUserAdmin):
+    form = UserAdminForm
     list_display = ("username", "full_name", "rank", "clearance", "is_auditor", "is_active")
     list_filter = ("clearance", "is_auditor", "is_active", "memberships__agency")
     fieldsets = (
@@ -23,6 +34,6 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ("name", "user", "prefix", "scope", "expires_at", "revoked_at", "last_used_at")
     readonly_fields = ("prefix", "key_hash", "last_used_at")

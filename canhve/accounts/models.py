@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from canhve.core.locking import Versioned
 from canhve.core.models import Audited, AuditedQuerySet
 from canhve.core.secrecy import Secrecy
 
@@ -28,7 +29,7 @@ class Role(models.IntegerChoices):
     ADMINISTRATOR = 50, _("Quản trị")
 
 
-class User(AbstractUser):
+class User(Versioned, AbstractUser):
     """A person who signs in. Clearance (mức được tiếp cận bí mật) bounds every record they can see."""
 
     full_name = models.CharField(_("họ tên"), max_length=150, blank=True)
@@ -122,7 +123,7 @@ class ApiTokenQuerySet(AuditedQuerySet):
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
-class ApiToken(Audited):
+class ApiToken(Versioned, Audited):
     """A per-user API token. Only its hash is stored; the raw value is shown once, at creation."""
 
     audit_public = True  # a user's own token (the key is never recorded)

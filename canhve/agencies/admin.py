@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from canhve.core.admin import WritedownAdmin
+from canhve.core.locking import VersionedAdmin
+
 from .models import Agency, ContactPoint
 
 
@@ -9,7 +12,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(VersionedAdmin, WritedownAdmin):
     list_display = ("code", "name", "kind", "parent", "province")
     list_filter = ("kind", "province")
     search_fields = ("code", "name", "short_name")

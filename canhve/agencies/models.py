@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from canhve.core.locking import Versioned
 from canhve.core.models import Audited, write_bulk_audit
 
 
@@ -23,7 +24,27 @@ class AgencyKind(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
-class Agency(Audited):
+def lineage_of(path: str) -> list[int]:
+    """The ids on a materialised path, from the root down to the agency itself."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def subtree_of(paths: Mapping[int, str], roots: Iterable[int]) -> list[int]:
+    """The ids of `roots` and of everything below them, in a tree given as {id: path}."""
+    prefixes = tuple(paths[r] for r in roots if r in paths)
+    if not prefixes:
+        return []
+    return [pk for pk, p in paths.items() if p.startswith(prefixes)]
+
+
+def moved_paths(paths: Mapping[int, str], agency_id: int, parent_id: int | None) -> dict[int, str]:
+    """The tree {id: path} as it will be once `agency_id` (and its subtree) sits under `parent_id`."""
+    old = paths[agency_id]
+    new = (paths[parent_id] if parent_id is not None else "/") + f"{agency_id}/"
+    return {pk: new + p[len(old) :] if p.startswith(old) else p for pk, p in paths.items()}
+
+
+class Agency(Versioned, Audited):
     """An agency. `path` (materialised path of ids) makes subtree queries one indexed prefix match."""
 
     audit_public = True  # the agency registry is reference data
@@ -96,16 +117,16 @@ class Agency(Audited):
     def subtree_ids(cls, roots: Iterable[int]) -> list[int]:
         # The tree is small (hundreds of agencies), so one query of all paths beats a recursive CTE.
         # No cross-request cache: a moved agency must change visibility at once on every app server.
-        paths = dict(cls.objects.values_list("pk", "path"))
-        prefixes = tuple(paths[r] for r in roots if r in paths)
-        if not prefixes:
-            return []
-        return [pk for pk, p in paths.items() if p.startswith(prefixes)]
+        return subtree_of(cls.paths(), roots)
+
+    @classmethod
+    def paths(cls) -> dict[int, str]:
+        """The whole tree as {id: materialised path}."""
+        return dict(cls.objects.values_list("pk", "path"))
 
     @classmethod
     def lineage_ids(cls, agency_id: int) -> list[int]:
-        path = cls.objects.filter(pk=agency_id).values_list("path", flat=True).first() or ""
-        return [int(part) for part in path.strip("/").split("/") if part]
+        return lineage_of(cls.objects.filter(pk=agency_id).values_list("path", flat=True).first() or "")
 
     def ancestors(self) -> list[Agency]:
         ids = [i for i in self.lineage_ids(self.pk) if i != self.pk]

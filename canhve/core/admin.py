@@ -1,13 +1,46 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from . import writedown
 from .access import record_read, record_reads
 from .models import AuditEntry, Job
 
 
-class SecuredAdmin(admin.ModelAdmin):
+class WritedownAdminForm(forms.ModelForm):
+    """The write-down checks (ADR 0107) run in the form, so a refusal is an error on its field and the
+    change form comes back with nothing saved; left to the receivers, it is raised from `save_model`,
+    after validation, as an error page."""
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors:  # an invalid value leaves the instance half-built: checked once it is valid
+            return
+        m2m = {
+            f.name: self.cleaned_data[f.name]
+            for f in self.instance._meta.many_to_many
+            if f.name in self.cleaned_data
+        }
+        try:
+            writedown.check_pending(self.instance, m2m)
+        except ValidationError as refused:
+            for field, messages in refused.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+
+
+class WritedownAdmin(admin.ModelAdmin):
+    """The admin of a model the write-down rule reads (a Secured record, an agency of the tree)."""
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        # On whichever form the admin builds (VersionedAdmin's included), not on one form class.
+        return type(form.__name__, (WritedownAdminForm, form), {})
+
+
+class SecuredAdmin(WritedownAdmin):
     """The admin of a Secured model: the same scope as the pages (`visible_to`), and the same audit of
     secret reads (ADR 0108): a change list audits the Tối mật and Tuyệt mật rows of the page it shows, a
     change or delete page the record it opens."""

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.test import Client
 from django.urls import reverse
 
@@ -46,6 +47,33 @@ def login(client: Client, user: User) -> Client:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
+
+
+def _posted(form: forms.BaseForm) -> dict[str, Any]:
+    """What the browser sends for `form` as loaded: a split widget (the admin's date and time) as its
+    parts, every name under the form's prefix."""
+    data: dict[str, Any] = {}
+    for bound in form:
+        widget, value = bound.field.widget, bound.value()
+        if isinstance(widget, forms.MultiWidget):
+            parts: Any = value if isinstance(value, list) else widget.decompress(value)
+            names = widget.widgets_names  # type: ignore[attr-defined]  # Django's, not in the stubs
+            data.update({bound.html_name + s: v for s, v in zip(names, parts, strict=True)})
+        else:
+            data[bound.html_name] = value
+    return {k: ("" if v is None else v) for k, v in data.items()}
+
+
+def form_data(client: Client, url: str) -> dict[str, Any]:
+    """What the browser sends back unchanged for the form of the page at `url`: an edit page's `form`,
+    or an admin change form with the rows of its inlines."""
+    context = client.get(url).context
+    form = context["adminform"].form if "adminform" in context else context["form"]
+    data = _posted(form)
+    for inline in context.get("inline_admin_formsets", []):
+        for part in (inline.formset.management_form, *inline.formset.forms):
+            data.update(_posted(part))
+    return data
 
 
 @dataclass

@@ -9,7 +9,9 @@ compartment it uses):
 `check(obj)` raises ValidationError naming the offending field. It runs from a `pre_save` receiver on every
 model with such a link and from an `m2m_changed` receiver on link and sharing M2Ms (connected in
 `CoreConfig.ready`), so forms, API, admin and commands all refuse the same way; services may call it first
-to show the error on the form field.
+to show the error on the form field, and a form's clean may call `check_pending` (every check of the
+receivers, with the form's M2M values) so nothing reaches the receivers to be refused there. Rules 2 and 3
+follow the agency tree, so a save moving an agency re-checks the links it touches (`check_move`).
 
 Display: `visible_related(user, obj)` returns the target when the reader may see it, else None; the
 `visible_or_placeholder` template filter renders a neutral placeholder instead of the target's name.
@@ -17,12 +19,14 @@ Display: `visible_related(user, obj)` returns the target when the reader may see
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, pre_save
 from django.utils.translation import gettext_lazy as _
 
@@ -121,33 +125,44 @@ def compartment(obj: models.Model) -> Compartment | None:
     return compartment(owner) if owner is not None else None
 
 
-def agency_sees(agency_id: int, target: Compartment) -> bool:
-    from canhve.agencies.models import Agency
+# Rules 2 and 3 read the agency tree. `tree` ({agency id: materialised path}) is the tree as a pending
+# move will leave it; None reads the stored one.
+Tree = Mapping[int, str]
 
-    return agency_id in Agency.lineage_ids(target.owner_agency_id) or agency_id in target.agency_ids
+
+def agency_sees(agency_id: int, target: Compartment, tree: Tree | None = None) -> bool:
+    from canhve.agencies.models import Agency, lineage_of
+
+    owner = target.owner_agency_id
+    lineage = Agency.lineage_ids(owner) if tree is None else lineage_of(tree.get(owner, ""))
+    return agency_id in lineage or agency_id in target.agency_ids
 
 
-def compartment_visible_to(user: Any, comp: Compartment) -> bool:
+def compartment_visible_to(user: Any, comp: Compartment, tree: Tree | None = None) -> bool:
     """The rule of `SecuredQuerySet.visible_to`, applied to a compartment: for a target as it will be
-    after a pending change (raised secrecy, withdrawn share), which the database cannot answer yet."""
+    after a pending change (raised secrecy, withdrawn share, moved agency), which the database cannot
+    answer yet."""
+    from canhve.agencies.models import subtree_of
+
     if user is None or not user.is_authenticated or not user.is_active or comp.secrecy > user.clearance:
         return False
+    governed = user.governed_agency_ids() if tree is None else subtree_of(tree, user.member_agency_ids())
     return (
-        comp.owner_agency_id in user.governed_agency_ids()
+        comp.owner_agency_id in governed
         or bool(set(user.member_agency_ids()) & set(comp.agency_ids))
         or user.pk in comp.user_ids
     )
 
 
-def user_sees(user_id: int, target: Compartment) -> bool:
+def user_sees(user_id: int, target: Compartment, tree: Tree | None = None) -> bool:
     from canhve.accounts.models import User
 
-    return compartment_visible_to(User.objects.filter(pk=user_id).first(), target)
+    return compartment_visible_to(User.objects.filter(pk=user_id).first(), target, tree)
 
 
-def problem(comp: Compartment, target: Secured | Compartment) -> str | None:
+def problem(comp: Compartment, target: Secured | Compartment, tree: Tree | None = None) -> str | None:
     """Why a record in `comp` may not point to `target` (a record, or the compartment it is about to
-    have); None when it may."""
+    have) in `tree` (the stored agency tree by default); None when it may."""
     goal = target if isinstance(target, Compartment) else compartment(target)
     assert goal is not None
     if comp.secrecy < goal.secrecy:
@@ -155,13 +170,13 @@ def problem(comp: Compartment, target: Secured | Compartment) -> str | None:
             _("Bản ghi được trỏ tới mật hơn (%(target)s) bản ghi này (%(own)s): hãy nâng độ mật.")
             % {"target": Secrecy(goal.secrecy).label, "own": Secrecy(comp.secrecy).label}
         )
-    if not agency_sees(comp.owner_agency_id, goal):
+    if not agency_sees(comp.owner_agency_id, goal, tree):
         return str(_("Đơn vị chủ quản của bản ghi này không được xem bản ghi được trỏ tới."))
     for agency_id in comp.agency_ids:
-        if not agency_sees(agency_id, goal):
+        if not agency_sees(agency_id, goal, tree):
             return str(_("Bản ghi này được chia sẻ với đơn vị không được xem bản ghi được trỏ tới."))
     for user_id in comp.user_ids:
-        if not user_sees(user_id, goal):
+        if not user_sees(user_id, goal, tree):
             return str(_("Bản ghi này được chia sẻ với người không được xem bản ghi được trỏ tới."))
     return None
 
@@ -181,23 +196,29 @@ def links_of(model: type[models.Model]) -> list[Link]:
     return [lk for lk in enforced_links() if lk.model is model]
 
 
+def _link_problems(
+    obj: models.Model, comp: Compartment, own: list[Link], m2m: Mapping[str, Iterable[Any]]
+) -> dict[str, str]:
+    """{field: why} for each link of `own` through which `obj`, read as `comp`, points to something
+    its readers may not see; an M2M named in `m2m` is read from there (a form's values), not stored."""
+    errors: dict[str, str] = {}
+    for link in own:
+        targets = list(m2m[link.field]) if link.field in m2m else _targets(obj, link)
+        why = next(filter(None, (problem(comp, target) for target in targets)), None)
+        if why:
+            errors[link.field] = why
+    return errors
+
+
 def check(obj: models.Model, *, fields: list[str] | None = None) -> None:
     """Raise ValidationError({field: message}) when `obj` points to something its readers may not see."""
-    own = links_of(type(obj))
+    own = [lk for lk in links_of(type(obj)) if fields is None or lk.field in fields]
     if not own:
         return
     comp = compartment(obj)
     if comp is None:
         return
-    errors: dict[str, str] = {}
-    for link in own:
-        if fields is not None and link.field not in fields:
-            continue
-        for target in _targets(obj, link):
-            why = problem(comp, target)
-            if why:
-                errors[link.field] = why
-                break
+    errors = _link_problems(obj, comp, own, {})
     if errors:
         raise ValidationError(errors)
 
@@ -241,23 +262,11 @@ def _named(record: models.Model) -> str:
     return text
 
 
-def check_referrers(target: Secured, becomes: Compartment, field: str) -> None:
-    """Refuse a change that narrows `target`'s compartment to `becomes` (a raised secrecy, another owner,
-    a withdrawn share) while records point to it whose readers would then lose sight of it: the write
-    would silently turn each of them into a write-down. The error, on `field`, names the referring
-    records the acting user may see and counts the others without naming them."""
-    broken = [r for r in referrers(target) if (c := compartment(r)) is not None and problem(c, becomes)]
-    if not broken:
-        return
+def _refuse(broken: list[models.Model], field: str, message: str) -> None:
+    """Refuse a change that would turn the `broken` referring records into write-downs: `message` on
+    `field`, then the records the acting user may see, named, and the others only counted."""
     user = current_actor().user
     named = [r for r in broken if _readable(user, r)]
-    message = str(
-        _(
-            "Không thể thay đổi: %(n)s bản ghi đang trỏ tới bản ghi này và người đọc của chúng sẽ không "
-            "còn được xem nó (ghi xuống)."
-        )
-        % {"n": len(broken)}
-    )
     if named:
         listed = "; ".join(_named(r) for r in named)
         message += " " + str(_("Hãy sửa hoặc gỡ liên kết ở: %(records)s.") % {"records": listed})
@@ -268,9 +277,25 @@ def check_referrers(target: Secured, becomes: Compartment, field: str) -> None:
     raise ValidationError({field: message})
 
 
-def check_narrowing(instance: Secured) -> None:
+def check_referrers(target: Secured, becomes: Compartment, field: str) -> None:
+    """Refuse a change that narrows `target`'s compartment to `becomes` (a raised secrecy, another owner,
+    a withdrawn share) while records point to it whose readers would then lose sight of it: the write
+    would silently turn each of them into a write-down. The error, on `field`, names the referring
+    records the acting user may see and counts the others without naming them."""
+    broken = [r for r in referrers(target) if (c := compartment(r)) is not None and problem(c, becomes)]
+    if broken:
+        message = _(
+            "Không thể thay đổi: %(n)s bản ghi đang trỏ tới bản ghi này và người đọc của chúng sẽ không "
+            "còn được xem nó (ghi xuống)."
+        )
+        _refuse(broken, field, str(message % {"n": len(broken)}))
+
+
+def check_narrowing(instance: Secured, becomes: Compartment | None = None) -> None:
     """Before a save of a record others point to: a raised secrecy or a new owner is checked against
-    every referring record (`check_referrers`)."""
+    every referring record (`check_referrers`). `becomes` is the compartment a form is about to give it,
+    its sharing included, so a share the form withdraws is checked too; by default, `instance` with its
+    stored sharing."""
     if instance._state.adding or instance.pk is None:
         return
     before = (
@@ -278,12 +303,87 @@ def check_narrowing(instance: Secured) -> None:
     )
     if before is None:
         return
-    raised = int(instance.secrecy) > int(before["secrecy"])
-    moved = instance.owner_agency_id != before["owner_agency_id"]
-    if raised or moved:
-        becomes = compartment(instance)
-        assert becomes is not None
-        check_referrers(instance, becomes, "secrecy" if raised else "owner_agency")
+    field = None
+    if int(instance.secrecy) > int(before["secrecy"]):
+        field = "secrecy"
+    elif instance.owner_agency_id != before["owner_agency_id"]:
+        field = "owner_agency"
+    elif becomes is not None:
+        stored = compartment(instance)
+        assert stored is not None
+        if set(stored.agency_ids) - set(becomes.agency_ids):
+            field = "shared_with_agencies"
+        elif set(stored.user_ids) - set(becomes.user_ids):
+            field = "shared_with_users"
+    if field:
+        after = becomes or compartment(instance)
+        assert after is not None
+        check_referrers(instance, after, field)
+
+
+def check_move(agency: Any) -> None:
+    """Before a save giving `agency` another parent: rules 2 and 3 follow lineages ("R's owner can see T"
+    when T is owned in its subtree; a shared user sees what their agencies govern), so every link whose
+    referring record or target is owned in the moved subtree is checked again in the tree as the move
+    will leave it. Refused on `parent`, naming as `check_referrers` does."""
+    from canhve.agencies.models import Agency, lineage_of, moved_paths, subtree_of
+
+    if agency._state.adding or agency.pk is None:
+        return
+    paths = Agency.paths()
+    old = paths.get(agency.pk, "")
+    lineage = lineage_of(old)
+    stored_parent = lineage[-2] if len(lineage) > 1 else None
+    new_parent = agency.parent_id
+    below_itself = new_parent is not None and paths.get(new_parent, "").startswith(old)
+    if not old or new_parent == stored_parent or below_itself:
+        return  # not moved, or moved below itself, which Agency.save refuses
+    tree = moved_paths(paths, agency.pk, new_parent)
+    subtree = subtree_of(paths, [agency.pk])
+    broken: dict[tuple[str, Any], models.Model] = {}
+    for link in enforced_links():
+        owner = f"{link.parent.replace('.', '__')}__owner_agency" if link.parent else "owner_agency"
+        touched = Q(**{f"{owner}__in": subtree}) | Q(**{f"{link.field}__owner_agency__in": subtree})
+        for record in link.model._default_manager.filter(touched).distinct():
+            comp = compartment(record)
+            if comp is not None and any(problem(comp, t, tree) for t in _targets(record, link)):
+                broken[(record._meta.label, record.pk)] = record
+    if broken:
+        message = _(
+            "Không thể chuyển đơn vị: %(n)s bản ghi sẽ trỏ tới bản ghi mà người đọc của chúng không còn "
+            "được xem trong cây đơn vị mới (ghi xuống)."
+        )
+        _refuse(list(broken.values()), "parent", str(message % {"n": len(broken)}))
+
+
+def check_pending(instance: models.Model, m2m: Mapping[str, Iterable[Any]]) -> None:
+    """Every check of the receivers below, on a record about to be saved with a form's values (`m2m`:
+    the form's many-to-many values, which the receivers would see only once stored). For a form's
+    clean: each refusal lands on its field and nothing is written. Raises one ValidationError with all
+    of them."""
+    from canhve.agencies.models import Agency
+
+    errors: dict[str, list[str]] = {}
+    comp = compartment(instance)
+    if comp is not None:
+        for name, attr in (("shared_with_agencies", "agency_ids"), ("shared_with_users", "user_ids")):
+            if name in m2m:
+                setattr(comp, attr, [o.pk for o in m2m[name]])
+        own = links_of(type(instance))
+        errors.update({f: [why] for f, why in _link_problems(instance, comp, own, m2m).items()})
+    checks = []
+    if isinstance(instance, Secured) and type(instance) in target_models():
+        checks.append(lambda: check_narrowing(instance, comp))
+    if isinstance(instance, Agency):
+        checks.append(lambda: check_move(instance))
+    for run in checks:
+        try:
+            run()
+        except ValidationError as refused:
+            for field, messages in refused.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
 
 
 # Signal receivers: the last line of defence behind every form, service, API and admin write.
@@ -298,6 +398,11 @@ def _pre_save(sender: type[models.Model], instance: models.Model, raw: bool = Fa
 def _pre_save_target(sender: type[models.Model], instance: Any, raw: bool = False, **kw: Any) -> None:
     if not raw:
         check_narrowing(instance)
+
+
+def _pre_save_agency(sender: type[models.Model], instance: Any, raw: bool = False, **kw: Any) -> None:
+    if not raw:
+        check_move(instance)
 
 
 def _withdrawn(sender: Any, instance: Any, action: str, reverse: bool, model: Any, pk_set: Any) -> None:
@@ -363,6 +468,8 @@ def _m2m_changed(
 
 def connect() -> None:
     seen: set[Any] = set()
+    agency = apps.get_model("agencies", "Agency")
+    pre_save.connect(_pre_save_agency, sender=agency, dispatch_uid="writedown-agency-move")
     for target in target_models():
         pre_save.connect(
             _pre_save_target, sender=target, dispatch_uid=f"writedown-target-{target._meta.label}"

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from canhve.core.admin import SecuredAdmin
+from canhve.core.locking import VersionedAdmin
 
 from .forms import CredentialUploadForm
 from .models import Document, DocumentType, SigningCredential, TrustRoot
@@ -14,7 +15,7 @@ from .services import upload_credential
 
 
 @admin.register(DocumentType)
-class DocumentTypeAdmin(admin.ModelAdmin):
+class DocumentTypeAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ("code", "name", "requires_seal", "ordering")
 
 
@@ -40,7 +41,7 @@ class DocumentAdmin(SecuredAdmin):
 
 
 @admin.register(SigningCredential)
-class SigningCredentialAdmin(admin.ModelAdmin):
+class SigningCredentialAdmin(VersionedAdmin, admin.ModelAdmin):
     """Chứng thư số: listed, (de)activated and uploaded here; the PKCS#12 itself is never shown."""
 
     list_display = ("common_name", "kind", "agency", "user", "not_after", "is_active", "is_demo")
@@ -89,5 +90,5 @@ class SigningCredentialAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrustRoot)
-class TrustRootAdmin(admin.ModelAdmin):
+class TrustRootAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ("name", "is_demo", "created_at")

@@ -13,12 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from canhve.core.locking import Versioned
 from canhve.core.models import Audited, Secured
 
 from . import domain
 
 
-class DocumentType(Audited):
+class DocumentType(Versioned, Audited):
     """Loại văn bản with its abbreviation (Decree 30 App. III): KH kế hoạch, BC báo cáo, QĐ quyết định…"""
 
     audit_public = True  # Decree 30 document types: reference data
@@ -253,7 +254,7 @@ class CredentialKind(models.TextChoices):
     SEAL = "seal", _("Chữ ký số cơ quan")
 
 
-class SigningCredential(Audited):
+class SigningCredential(Versioned, Audited):
     """Chứng thư số (PKCS#12) of a signer or of an agency. The file and its passphrase are stored
     encrypted and never leave the server: no page or API offers them for download."""
 
@@ -298,7 +299,7 @@ class SigningCredential(Audited):
         return f.decrypt(bytes(self.encrypted_pkcs12)), f.decrypt(bytes(self.encrypted_passphrase))
 
 
-class TrustRoot(Audited):
+class TrustRoot(Versioned, Audited):
     """A root certificate (PEM) that verification trusts, e.g. the government CA or the demo root."""
 
     audit_public = True  # trusted CA certificates: reference data

@@ -22,13 +22,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.views.generic.edit import UpdateView
 
-from canhve.accounts.models import User
+from canhve.accounts.models import ApiToken, User
+from canhve.agencies.models import ContactPoint
 from canhve.core.locking import VersionedAdmin, VersionedFormMixin, claim_version
 from canhve.core.secrecy import Secrecy
-from canhve.core.testing import login
+from canhve.core.testing import form_data, login
 from canhve.documents import services as documents
 from canhve.documents.apps import DocumentsConfig
-from canhve.documents.models import DocumentType
+from canhve.documents.models import CredentialKind, DocumentType, SigningCredential, TrustRoot
 from canhve.exchange.models import InformationItem
 from canhve.operations.models import Closure, Operation, PlanVersion, Task
 from canhve.sites.models import Site
@@ -63,6 +64,15 @@ def records(world: Any) -> Any:
         owner_agency=k01, title="Ban đầu", body="Nội dung", secrecy=Secrecy.MAT, author=officer
     )
     DocumentsConfig.load_reference(None)  # type: ignore[arg-type]
+    world.token, _ = ApiToken.issue(user=officer, name="Máy trạm")
+    world.trust_root = TrustRoot.objects.create(name="Gốc", pem="-----BEGIN CERTIFICATE-----")
+    world.credential = SigningCredential.objects.create(
+        kind=CredentialKind.SEAL,
+        agency=k01,
+        common_name="Dấu thử",
+        encrypted_pkcs12=b"-",
+        encrypted_passphrase=b"-",
+    )
     world.doc = documents.create_document(
         acting_user=officer,
         owner_agency=k01,
@@ -82,10 +92,7 @@ def records(world: Any) -> Any:
 
 def _form_payload(client: Client, url: str, field: str, value: str, version: int) -> dict[str, Any]:
     """What the browser sends: every field of the page's form as loaded, one changed."""
-    context = client.get(url).context
-    form = context["adminform"].form if "adminform" in context else context["form"]
-    data = {name: form[name].value() for name in form.fields}
-    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data = form_data(client, url)
     data.update({field: value, "expected_version": version, "_save": "1"})
     return data
 
@@ -199,6 +206,66 @@ EDIT_PATHS = [
         "Tiêu đề thứ nhất",
         ("Tiêu đề thứ nhất", "Tiêu đề thứ hai"),
     ),
+    EditPath(
+        "agency admin (with its contact inline)",
+        lambda w: w.agencies["K01-BVTC"],
+        lambda r: reverse("admin:agencies_agency_change", args=[r.pk]),
+        "name",
+        "Phòng Bảo vệ thứ nhất",
+        "Phòng Bảo vệ thứ hai",
+        "Phòng Bảo vệ thứ nhất",
+        ("Phòng Bảo vệ thứ nhất", "Phòng Bảo vệ thứ hai"),
+    ),
+    EditPath(
+        "user admin (with its membership inline)",
+        lambda w: w.user("k01_low"),
+        lambda r: reverse("admin:accounts_user_change", args=[r.pk]),
+        "full_name",
+        "Nguyễn Văn Một",
+        "Nguyễn Văn Hai",
+        "Nguyễn Văn Một",
+        ("Nguyễn Văn Một", "Nguyễn Văn Hai"),
+    ),
+    EditPath(
+        "api token admin",
+        lambda w: w.token,
+        lambda r: reverse("admin:accounts_apitoken_change", args=[r.pk]),
+        "name",
+        "Máy trạm thứ nhất",
+        "Máy trạm thứ hai",
+        "Máy trạm thứ nhất",
+        ("Máy trạm thứ nhất", "Máy trạm thứ hai"),
+    ),
+    EditPath(
+        "document type admin",
+        lambda w: DocumentType.objects.get(code="KH"),
+        lambda r: reverse("admin:documents_documenttype_change", args=[r.pk]),
+        "name",
+        "Kế hoạch thứ nhất",
+        "Kế hoạch thứ hai",
+        "Kế hoạch thứ nhất",
+        ("Kế hoạch thứ nhất", "Kế hoạch thứ hai"),
+    ),
+    EditPath(
+        "trust root admin",
+        lambda w: w.trust_root,
+        lambda r: reverse("admin:documents_trustroot_change", args=[r.pk]),
+        "name",
+        "Gốc thứ nhất",
+        "Gốc thứ hai",
+        "Gốc thứ nhất",
+        ("Gốc thứ nhất", "Gốc thứ hai"),
+    ),
+    EditPath(
+        "signing credential admin",
+        lambda w: w.credential,
+        lambda r: reverse("admin:documents_signingcredential_change", args=[r.pk]),
+        "is_active",
+        "",
+        "",
+        False,
+        ("Đang dùng",),
+    ),
 ]
 
 
@@ -245,22 +312,21 @@ def test_any_other_save_moves_the_version_so_an_editor_of_the_old_state_is_told(
 
 # Admin-editable models not versioned yet, each with the reason. Everything else that the admin lets a
 # superuser change must be `Versioned` and use `VersionedAdmin`.
+# An inline row is edited only through its parent's change form, whose version is claimed on every save
+# of that form (inline rows included): a stale form is refused whole, its inline rows with it.
+INLINE_OF_A_VERSIONED_PARENT = (
+    "inline rows, edited only in the parent's change form, which claims its version"
+)
 NOT_VERSIONED = {
-    "accounts.user": "accounts: migrations of another engineer's app (ADR 0105, not yet applied)",
-    "accounts.apitoken": "a token is issued and revoked, not edited",
-    "accounts.membership": "inline rows of a user (agency, role): accounts' migrations, not yet applied",
-    "agencies.contactpoint": "inline rows of an agency: agencies' migrations, not yet applied",
-    "agencies.agency": "agencies: reference data, migrations of another engineer's app (not yet applied)",
-    "documents.documenttype": "documents: reference data, migrations of another engineer's app",
-    "documents.signingcredential": "documents: only is_active changes, by administrators",
-    "documents.trustroot": "documents: reference data, migrations of another engineer's app",
+    "accounts.membership": INLINE_OF_A_VERSIONED_PARENT,
+    "agencies.contactpoint": INLINE_OF_A_VERSIONED_PARENT,
     "core.job": "a queue row: claimed by a conditional UPDATE already",
     "geo.province": "reference data loaded from the shipped files",
     "geo.ward": "reference data loaded from the shipped files",
     "geo.legacyprovince": "reference data loaded from the shipped files",
     "geo.legacydistrict": "reference data loaded from the shipped files",
     "geo.legacyward": "reference data loaded from the shipped files",
-    "protectees.categorymeasure": "inline rows of a category; the measure set is amended with a date",
+    "protectees.categorymeasure": INLINE_OF_A_VERSIONED_PARENT,
 }
 
 
@@ -350,3 +416,17 @@ def test_a_version_claim_is_one_conditional_update_even_on_a_secured_model(world
         claim_version(site, site.version)
     statements = [q["sql"].lstrip().split()[0].upper() for q in queries.captured_queries]
     assert statements == ["UPDATE"]
+
+
+def test_a_save_of_an_inline_row_alone_makes_a_stale_save_of_its_parent_a_409(records):
+    agency = records.agencies["K01-BVTC"]
+    contact = ContactPoint.objects.create(agency=agency, function="Trực ban")
+    url = reverse("admin:agencies_agency_change", args=[agency.pk])
+    alice, bob = (login(Client(), records.user("k01_officer")) for _ in range(2))
+    stale = _form_payload(bob, url, "name", "Tên của người thứ hai", agency.version)
+    inline_only = _form_payload(alice, url, "contacts-0-function", "Trực chỉ huy", agency.version)
+    assert alice.post(url, inline_only).status_code == 302
+    assert bob.post(url, stale).status_code == 409
+    agency.refresh_from_db()
+    contact.refresh_from_db()
+    assert (agency.name, contact.function) == ("Đơn vị K01-BVTC", "Trực chỉ huy")

@@ -12,10 +12,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from canhve.accounts.models import ApiToken, TokenScope
+from canhve.accounts.models import ApiToken, TokenScope, User
+from canhve.agencies.models import Agency
 from canhve.core import writedown
 from canhve.core.context import acting_as
 from canhve.core.secrecy import Secrecy
+from canhve.core.testing import form_data
 from canhve.operations.models import Operation, Stop
 from canhve.sites.models import SafePoint, Site
 from canhve.staffing import services as staffing
@@ -442,3 +444,131 @@ def test_a_top_secret_safe_haven_in_a_secret_operations_plan_is_refused(world):
         )
     assert "safe_haven" in exc.value.message_dict
     assert not Contingency.objects.filter(plan_version=plan).exists()
+
+
+# The admin: a refusal of the rule is an error on the form's field, not an error page.
+
+
+def _admin(world, persona="k01_officer"):
+    User.objects.filter(pk=world.users[persona].pk).update(is_staff=True, is_superuser=True)
+    return world.client(persona)
+
+
+def _admin_post(client, url, **changes):
+    data = form_data(client, url)
+    data.update(changes, _save="1")
+    return client.post(url, data)
+
+
+def _field_error(response, field):
+    assert response.status_code == 200, response.content[:2000]
+    errors = response.context["adminform"].form.errors
+    assert field in errors, errors
+    return errors[field][0]
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_a_refused_raise_of_a_sites_secrecy_on_the_field(world):
+    op, site = _op(world, Secrecy.MAT), _site(world, Secrecy.MAT)
+    _stop(op, site)
+    client = _admin(world)
+    response = _admin_post(
+        client, reverse("admin:sites_site_change", args=[site.pk]), secrecy=Secrecy.TOI_MAT
+    )
+    assert "OP-WD" in _field_error(response, "secrecy")
+    site.refresh_from_db()
+    assert (site.secrecy, site.version) == (Secrecy.MAT, 1)
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_a_post_pointing_to_a_more_secret_operation_on_the_operation_field(world):
+    post = Post.objects.create(owner_agency=world.agencies["K01-TM"], name="Cổng admin")
+    op = _op(world, Secrecy.TOI_MAT)
+    client = _admin(world)
+    response = _admin_post(client, reverse("admin:staffing_post_change", args=[post.pk]), operation=op.pk)
+    assert "Tối mật" in _field_error(response, "operation")
+    post.refresh_from_db()
+    assert post.operation_id is None and post.version == 1
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_a_refused_withdrawal_of_a_share_on_the_sharing_field(world):
+    cath = world.agencies["CATH"]
+    site = _site(world, Secrecy.MAT)
+    site.shared_with_agencies.add(cath)
+    op = _op(world, Secrecy.MAT)
+    op.shared_with_agencies.add(cath)
+    _stop(op, site)
+    client = _admin(world)
+    url = reverse("admin:sites_site_change", args=[site.pk])
+    response = _admin_post(client, url, shared_with_agencies=[])
+    assert "OP-WD" in _field_error(response, "shared_with_agencies")
+    assert list(site.shared_with_agencies.all()) == [cath]
+
+
+@pytest.mark.django_db
+def test_every_admin_of_a_record_the_rule_reads_checks_it_in_the_form():
+    from django.contrib import admin
+
+    from canhve.core.admin import WritedownAdmin
+
+    read = writedown.target_models() | {lk.model for lk in writedown.enforced_links()} | {Agency}
+    unchecked = [
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if (model in read or issubclass(model, writedown.Secured))
+        and not isinstance(model_admin, WritedownAdmin)
+    ]
+    assert not unchecked, f"admins whose write-down refusals would be error pages: {unchecked}"
+
+
+# Moving an agency: "R's owner can see T" follows the tree.
+
+
+def _stop_on_a_k01_tm_site(world):
+    """An operation of K01 stopping at a site of K01-TM: K01 sees the site because K01-TM is below it."""
+    op = _op(world, Secrecy.MAT)
+    op.owner_agency = world.agencies["K01"]
+    op.save()
+    _stop(op, _site(world, Secrecy.MAT))
+    return op
+
+
+@pytest.mark.django_db
+def test_moving_an_agency_out_from_under_a_referring_records_owner_is_refused_on_parent(world):
+    _stop_on_a_k01_tm_site(world)
+    tm, cath = world.agencies["K01-TM"], world.agencies["CATH"]
+    path = tm.path
+    tm.parent = cath  # K01 would no longer see the site its operation stops at
+    with acting_as(world.users["k01_commander"]), pytest.raises(ValidationError) as exc, transaction.atomic():
+        tm.save()
+    message = exc.value.message_dict["parent"][0]
+    assert "1 bản ghi" in message and "OP-WD" in message
+    # Someone who may not see the operation is told how many, not which.
+    with acting_as(world.users["k01_low"]), pytest.raises(ValidationError) as exc, transaction.atomic():
+        tm.save()
+    message = exc.value.message_dict["parent"][0]
+    assert "OP-WD" not in message and SECRET_OP not in message and "1 bản ghi trong số đó" in message
+    tm.refresh_from_db()
+    assert (tm.parent_id, tm.path) == (world.agencies["K01"].pk, path)
+
+
+@pytest.mark.django_db
+def test_a_move_that_leaves_every_reader_its_targets_is_saved(world):
+    _stop_on_a_k01_tm_site(world)
+    bvtc, tm = world.agencies["K01-BVTC"], world.agencies["K01-TM"]
+    tm.parent = bvtc  # still below K01, which keeps seeing the site
+    tm.save()
+    assert Agency.lineage_ids(tm.pk)[-3:] == [world.agencies["K01"].pk, bvtc.pk, tm.pk]
+
+
+@pytest.mark.django_db
+def test_the_agency_admin_shows_a_refused_move_on_the_parent_field(world):
+    _stop_on_a_k01_tm_site(world)
+    tm = world.agencies["K01-TM"]
+    client = _admin(world, "k01_commander")
+    url = reverse("admin:agencies_agency_change", args=[tm.pk])
+    response = _admin_post(client, url, parent=world.agencies["CATH"].pk)
+    assert "OP-WD" in _field_error(response, "parent")
+    tm.refresh_from_db()
+    assert tm.parent_id == world.agencies["K01"].pk
