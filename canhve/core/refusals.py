@@ -88,3 +88,18 @@ def act(
         return refuse(request, exc, back, source=source)
     messages.success(request, done)
     return redirect(back)
+
+
+def act_on_form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    write: Callable[[dict[str, Any]], Any],
+    *,
+    done: str,
+    back: str,
+) -> HttpResponse:
+    """`act` for a small form on a record's page: its own errors, then the rules', refused the same way;
+    `write` gets the cleaned data."""
+    if not form.is_valid():
+        return refuse(request, form.errors, back, source=form)
+    return act(request, lambda: write(form.cleaned_data), done=done, back=back, source=form)

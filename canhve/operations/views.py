@@ -22,7 +22,7 @@ from canhve.core.locking import (
     posted_flag,
     posted_version,
 )
-from canhve.core.refusals import act, refuse
+from canhve.core.refusals import act, act_on_form, refuse
 from canhve.core.writedown import mark_visibility, visible_only
 from canhve.sites.models import Site
 
@@ -38,7 +38,6 @@ from .forms import (
 )
 from .models import (
     Closure,
-    Contingency,
     Movement,
     MovementRoute,
     Operation,
@@ -46,7 +45,6 @@ from .models import (
     OperationStatus,
     PlanStatus,
     PlanVersion,
-    Stop,
     Task,
 )
 from .selectors import (
@@ -220,16 +218,12 @@ def stop_add(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "operations/_stop_form.html", {"op": op, "stop_form": StopForm(user=request.user)}
         )
-    form = StopForm(request.POST, user=request.user)
-    if not form.is_valid():
-        return refuse(request, form.errors, reverse("operations-detail", args=[op.pk]), source=form)
-    return _act(
+    return act_on_form(
         request,
-        lambda: services.add_stop(operation=op, acting_user=request.user, **form.cleaned_data),
-        _("Đã thêm điểm vào lịch trình."),
-        "operations-detail",
-        pk=op.pk,
-        source=Stop,
+        StopForm(request.POST, user=request.user),
+        lambda data: services.add_stop(operation=op, acting_user=request.user, **data),
+        done=_("Đã thêm điểm vào lịch trình."),
+        back=reverse("operations-detail", args=[op.pk]),
     )
 
 
@@ -578,16 +572,12 @@ def contingency_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_version(request.user, pk)
     if not can_edit(request.user, plan.operation, Role.PLANNER):
         raise PermissionDenied
-    form = ContingencyForm(request.POST)
-    if not form.is_valid():
-        return refuse(request, form.errors, reverse("operations-plan", args=[plan.pk]), source=form)
-    return _act(
+    return act_on_form(
         request,
-        lambda: services.add_contingency(plan=plan, acting_user=request.user, **form.cleaned_data),
-        _("Đã thêm tình huống."),
-        "operations-plan",
-        pk=plan.pk,
-        source=Contingency,
+        ContingencyForm(request.POST),
+        lambda data: services.add_contingency(plan=plan, acting_user=request.user, **data),
+        done=_("Đã thêm tình huống."),
+        back=reverse("operations-plan", args=[plan.pk]),
     )
 
 

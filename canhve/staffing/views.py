@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from canhve.accounts.models import Role
 from canhve.core.access import audited_list, audited_page, can_create_in, can_edit, get_visible_or_404
 from canhve.core.locking import answers_conflicts, posted_flag, posted_version
-from canhve.core.refusals import act, refuse
+from canhve.core.refusals import act, act_on_form, refuse
 from canhve.core.writedown import visible_only
 
 from . import domain, selectors, services
@@ -119,16 +119,12 @@ def personnel_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def qualification_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_visible_or_404(Personnel, request.user, pk=pk)
-    form = QualificationForm(request.POST)
-    back = reverse("staffing-personnel-detail", args=[person.pk])
-    if not form.is_valid():
-        return refuse(request, form.errors, back, source=form)
-    return act(
+    return act_on_form(
         request,
-        lambda: services.add_qualification(acting_user=request.user, personnel=person, **form.cleaned_data),
+        QualificationForm(request.POST),
+        lambda data: services.add_qualification(acting_user=request.user, personnel=person, **data),
         done=_("Đã cập nhật chuyên môn."),
-        back=back,
-        source=form,
+        back=reverse("staffing-personnel-detail", args=[person.pk]),
     )
 
 
@@ -136,16 +132,12 @@ def qualification_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def absence_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_visible_or_404(Personnel, request.user, pk=pk)
-    form = AbsenceForm(request.POST)
-    back = reverse("staffing-personnel-detail", args=[person.pk])
-    if not form.is_valid():
-        return refuse(request, form.errors, back, source=form)
-    return act(
+    return act_on_form(
         request,
-        lambda: services.add_absence(acting_user=request.user, personnel=person, **form.cleaned_data),
+        AbsenceForm(request.POST),
+        lambda data: services.add_absence(acting_user=request.user, personnel=person, **data),
         done=_("Đã ghi vắng mặt."),
-        back=back,
-        source=form,
+        back=reverse("staffing-personnel-detail", args=[person.pk]),
     )
 
 
