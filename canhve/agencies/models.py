@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -87,15 +88,25 @@ class Agency(Versioned, Audited):
     def depth(self) -> int:
         return self.path.count("/") - 1
 
+    def clean(self) -> None:
+        super().clean()
+        self._refuse_a_cycle()
+
+    def _refuse_a_cycle(self) -> None:
+        """An agency may not be its own parent or sit below one of its own units: the tree would loop."""
+        if self.pk is None or self.parent is None:
+            return
+        if self.parent_id == self.pk or f"/{self.pk}/" in self.parent.path:
+            raise ValidationError(
+                {"parent": _("Một đơn vị không thể nằm dưới chính nó hoặc đơn vị cấp dưới của nó.")}
+            )
+
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        if self.parent_id == self.pk and self.pk is not None:
-            raise ValueError("An agency cannot be its own parent.")
+        self._refuse_a_cycle()
         with transaction.atomic():
             super().save(*args, **kwargs)
             parent_path = self.parent.path if self.parent is not None else "/"
             new_path = parent_path + f"{self.pk}/"
-            if self.parent is not None and f"/{self.pk}/" in parent_path:
-                raise ValueError("An agency cannot sit below itself.")
             if new_path != self.path:
                 self._move_path(self.path, new_path)
 

@@ -572,3 +572,22 @@ def test_the_agency_admin_shows_a_refused_move_on_the_parent_field(world):
     assert "OP-WD" in _field_error(response, "parent")
     tm.refresh_from_db()
     assert tm.parent_id == world.agencies["K01"].pk
+
+
+@pytest.mark.django_db
+def test_an_agency_cannot_move_below_itself_nor_be_its_own_parent(world):
+    k01, tm = world.agencies["K01"], world.agencies["K01-TM"]
+    before = (k01.parent_id, k01.path, tm.path)
+    for parent in (tm, k01):
+        k01.parent = parent
+        with pytest.raises(ValidationError) as refused:
+            k01.save()
+        assert "parent" in refused.value.message_dict
+    k01.refresh_from_db()
+    tm.refresh_from_db()
+    assert (k01.parent_id, k01.path, tm.path) == before
+    client = _admin(world, "k01_commander")
+    url = reverse("admin:agencies_agency_change", args=[k01.pk])
+    assert "dưới" in _field_error(_admin_post(client, url, parent=tm.pk), "parent")
+    k01.refresh_from_db()
+    assert (k01.parent_id, k01.path) == before[:2]
