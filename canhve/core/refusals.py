@@ -14,11 +14,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import resolve
+from django.utils.translation import gettext as _
 
 Errors = ValidationError | Mapping[str, Any] | str
 
@@ -103,3 +104,42 @@ def act_on_form(
     if not form.is_valid():
         return refuse(request, form.errors, back, source=form)
     return act(request, lambda: write(form.cleaned_data), done=done, back=back, source=form)
+
+
+def form_errors(form: forms.BaseForm, exc: ValidationError | PermissionDenied) -> None:
+    """A service's refusal on the form it came from: each reason on its field (a field the form does not
+    have, on the whole form); a refused permission on the owner agency, the choice that decides it."""
+    if isinstance(exc, PermissionDenied):
+        field = "owner_agency" if "owner_agency" in form.fields else None
+        form.add_error(field, str(exc) or _("Không có quyền."))
+    elif hasattr(exc, "error_dict"):
+        for field, reasons in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, reasons)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def create_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    create: Callable[[dict[str, Any]], models.Model],
+    *,
+    done: str,
+    detail: str,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    """The page of a form that creates a record: shown on GET; a valid POST runs `create` on the cleaned
+    data and goes to the new record's page (the URL named `detail`) with `done` said; refused — by the
+    form or by the service's rules — the form again with each reason on its field, answered 400."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = create(form.cleaned_data)
+        except (PermissionDenied, ValidationError) as exc:
+            form_errors(form, exc)
+        else:
+            if done:
+                messages.success(request, done)
+            return redirect(detail, pk=record.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"form": form, **(context or {})}, status=status)

@@ -13,7 +13,7 @@ from canhve.core.access import audited_list, audited_page, can_edit, get_visible
 from canhve.core.jobs import enqueue
 from canhve.core.locking import VersionConflict, conflict_response
 from canhve.core.models import Job
-from canhve.core.refusals import refuse
+from canhve.core.refusals import form_errors, refuse
 
 from . import domain, services
 from .builders import build
@@ -34,11 +34,6 @@ MOVE_LABELS = {
     DocumentStatus.ISSUED: gettext_lazy("Ban hành (ký số)"),
     DocumentStatus.ARCHIVED: gettext_lazy("Lưu trữ"),
 }
-
-
-def _form_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
-    for field, errs in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errs)
 
 
 @login_required
@@ -98,7 +93,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error("owner_agency", str(exc))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Đã tạo dự thảo văn bản."))
             return redirect("documents-detail", pk=doc.pk)
@@ -179,7 +174,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except VersionConflict as conflict:
             return conflict_response(request, "documents/edit.html", {"doc": doc}, conflict, form)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu dự thảo."))
             return redirect("documents-detail", pk=doc.pk)

@@ -22,7 +22,7 @@ from canhve.core.locking import (
     posted_flag,
     posted_version,
 )
-from canhve.core.refusals import act, act_on_form, refuse
+from canhve.core.refusals import act, act_on_form, create_page, refuse
 from canhve.core.writedown import mark_visibility, visible_only
 from canhve.sites.models import Site
 
@@ -95,36 +95,26 @@ def operation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def operation_create(request: HttpRequest) -> HttpResponse:
-    form = OperationForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            op = services.create_operation(
-                acting_user=request.user,
-                owner_agency=d["owner_agency"],
-                name=d["name"],
-                kind=d["kind"],
-                starts_at=d["starts_at"],
-                ends_at=d["ends_at"],
-                secrecy=d["secrecy"],
-                protectee=d["protectee"],
-                participating_agencies=list(d["participating_agencies"]),
-                provinces=list(d["provinces"]),
-                summary=d["summary"],
-            )
-        except PermissionDenied as exc:
-            form.add_error("owner_agency", str(exc))
-        except ValidationError as exc:
-            for field, errs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
-        else:
-            messages.success(request, _("Đã tạo nhiệm vụ và danh mục nhiệm vụ cụ thể."))
-            return redirect("operations-detail", pk=op.pk)
-    return render(
+    return create_page(
         request,
-        "operations/form.html",
-        {"form": form, "title": _("Tạo nhiệm vụ cảnh vệ")},
-        status=400 if request.method == "POST" else 200,
+        OperationForm(request.POST or None, user=request.user),
+        lambda d: services.create_operation(
+            acting_user=request.user,
+            owner_agency=d["owner_agency"],
+            name=d["name"],
+            kind=d["kind"],
+            starts_at=d["starts_at"],
+            ends_at=d["ends_at"],
+            secrecy=d["secrecy"],
+            protectee=d["protectee"],
+            participating_agencies=list(d["participating_agencies"]),
+            provinces=list(d["provinces"]),
+            summary=d["summary"],
+        ),
+        done=_("Đã tạo nhiệm vụ và danh mục nhiệm vụ cụ thể."),
+        detail="operations-detail",
+        template="operations/form.html",
+        context={"title": _("Tạo nhiệm vụ cảnh vệ")},
     )
 
 

@@ -18,7 +18,7 @@ from canhve.core.access import audited_list, audited_page, can_edit, get_visible
 from canhve.core.jobs import enqueue
 from canhve.core.locking import VersionConflict, conflict_response, posted_flag
 from canhve.core.models import AuditAction
-from canhve.core.refusals import act, refuse
+from canhve.core.refusals import act, create_page, form_errors, refuse
 
 from . import domain, selectors, services
 from .forms import (
@@ -38,18 +38,6 @@ from .jobs import IMPORT_OSM
 from .models import BasicSurvey, CriteriaSet, Evidence, SafePoint, SafePointStatus, SafePointSurvey, Site
 
 logger = logging.getLogger(__name__)
-
-
-def _apply_errors(form: Any, exc: Exception) -> None:
-    if isinstance(exc, PermissionDenied):
-        form.add_error(None, str(exc) or _("Không có quyền."))
-        return
-    assert isinstance(exc, ValidationError)
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # ---- site registry ------------------------------------------------------------------------------------
@@ -100,21 +88,21 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def site_create(request: HttpRequest) -> HttpResponse:
-    form = SiteForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
+    def create(d: dict[str, Any]) -> Site:
         fields = {k: d[k] for k in services.SITE_FIELDS if k in d and k != "external_id"}
-        try:
-            site = services.create_site(
-                acting_user=request.user, owner_agency=d["owner_agency"], secrecy=d["secrecy"], **fields
-            )
-        except (PermissionDenied, ValidationError) as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Đã thêm địa điểm."))
-            return redirect("sites-detail", pk=site.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "sites/form.html", {"form": form, "title": _("Thêm địa điểm")}, status=status)
+        return services.create_site(
+            acting_user=request.user, owner_agency=d["owner_agency"], secrecy=d["secrecy"], **fields
+        )
+
+    return create_page(
+        request,
+        SiteForm(request.POST or None, user=request.user),
+        create,
+        done=_("Đã thêm địa điểm."),
+        detail="sites-detail",
+        template="sites/form.html",
+        context={"title": _("Thêm địa điểm")},
+    )
 
 
 @login_required
@@ -137,7 +125,7 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except VersionConflict as conflict:
             return conflict_response(request, "sites/form.html", {"title": site.name}, conflict, form)
         except (PermissionDenied, ValidationError) as exc:
-            _apply_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu."))
             return redirect("sites-detail", pk=site.pk)
@@ -167,7 +155,7 @@ def site_import(request: HttpRequest) -> HttpResponse:
         except ImportFormatError as exc:
             form.add_error("file", str(exc))
         except (PermissionDenied, ValidationError) as exc:
-            _apply_errors(form, exc)
+            form_errors(form, exc)
     status = 400 if request.method == "POST" and report is None else 200
     return render(request, "sites/import.html", {"form": form, "report": report}, status=status)
 
@@ -227,27 +215,20 @@ def safepoint_list(request: HttpRequest) -> HttpResponse:
 def safepoint_create(request: HttpRequest, site_pk: int) -> HttpResponse:
     site = get_visible_or_404(Site, request.user, pk=site_pk)
     form = SafePointForm(request.POST or None, user=request.user, site=site)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            point = services.propose_safe_point(
-                acting_user=request.user,
-                site=site,
-                owner_agency=d["owner_agency"],
-                secrecy=d["secrecy"],
-                corridor=form.corridor(),
-            )
-        except (PermissionDenied, ValidationError) as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Đã đề xuất điểm dừng, nghỉ."))
-            return redirect("sites-safepoint-detail", pk=point.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return create_page(
         request,
-        "sites/form.html",
-        {"form": form, "title": _("Đề xuất điểm dừng, nghỉ: %(s)s") % {"s": site.name}},
-        status=status,
+        form,
+        lambda d: services.propose_safe_point(
+            acting_user=request.user,
+            site=site,
+            owner_agency=d["owner_agency"],
+            secrecy=d["secrecy"],
+            corridor=form.corridor(),
+        ),
+        done=_("Đã đề xuất điểm dừng, nghỉ."),
+        detail="sites-safepoint-detail",
+        template="sites/form.html",
+        context={"title": _("Đề xuất điểm dừng, nghỉ: %(s)s") % {"s": site.name}},
     )
 
 
@@ -332,7 +313,7 @@ def safepoint_survey(request: HttpRequest, pk: int) -> HttpResponse:
             for upload in request.FILES.getlist("files"):
                 services.add_evidence(acting_user=request.user, survey=survey, upload=upload)
         except (PermissionDenied, ValidationError) as exc:
-            _apply_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi khảo sát, điểm: %(s)s.") % {"s": f"{survey.score:g}"})
             return redirect("sites-safepoint-detail", pk=point.pk)
@@ -390,7 +371,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
                 caption=form.cleaned_data["caption"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm tài liệu."))
             return redirect("sites-survey-detail", pk=survey.pk)
@@ -495,7 +476,7 @@ def criteria_publish(request: HttpRequest) -> HttpResponse:
                 acting_user=request.user, data=form.cleaned_data["definition"]
             )
         except ValidationError as exc:
-            _apply_errors(form, ValidationError({"definition": exc.messages}))
+            form_errors(form, ValidationError({"definition": exc.messages}))
         else:
             messages.success(request, _("Đã ban hành phiên bản %(v)s.") % {"v": cset.version})
             return redirect("sites-criteria-detail", pk=cset.pk)
@@ -532,27 +513,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def basic_survey_create(request: HttpRequest) -> HttpResponse:
-    form = BasicSurveyForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            survey = services.create_basic_survey(
-                acting_user=request.user,
-                owner_agency=d["owner_agency"],
-                effective_from=d["effective_from"],
-                title=d["title"],
-                province=d["province"],
-                legacy_province=d["legacy_province"],
-                secrecy=d["secrecy"],
-                notes=d["notes"],
-            )
-        except (PermissionDenied, ValidationError) as exc:
-            _apply_errors(form, exc)
-        else:
-            return redirect("sites-basic-detail", pk=survey.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "sites/form.html", {"form": form, "title": _("Lập điều tra cơ bản")}, status=status
+    return create_page(
+        request,
+        BasicSurveyForm(request.POST or None, user=request.user),
+        lambda d: services.create_basic_survey(
+            acting_user=request.user,
+            owner_agency=d["owner_agency"],
+            effective_from=d["effective_from"],
+            title=d["title"],
+            province=d["province"],
+            legacy_province=d["legacy_province"],
+            secrecy=d["secrecy"],
+            notes=d["notes"],
+        ),
+        done=_("Đã lập điều tra cơ bản."),
+        detail="sites-basic-detail",
+        template="sites/form.html",
+        context={"title": _("Lập điều tra cơ bản")},
     )
 
 

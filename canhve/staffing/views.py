@@ -1,12 +1,10 @@
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +12,7 @@ from django.views.decorators.http import require_POST
 from canhve.accounts.models import Role
 from canhve.core.access import audited_list, audited_page, can_create_in, can_edit, get_visible_or_404
 from canhve.core.locking import answers_conflicts, posted_flag, posted_version
-from canhve.core.refusals import act, act_on_form, refuse
+from canhve.core.refusals import act, act_on_form, create_page, refuse
 from canhve.core.writedown import visible_only
 
 from . import domain, selectors, services
@@ -29,11 +27,6 @@ from .forms import (
     RosterForm,
 )
 from .models import Assignment, MobilisationRequest, Personnel, Post, Roster, Skill
-
-
-def _form_errors(form: Form, exc: ValidationError) -> None:
-    for field, errs in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errs)
 
 
 def _may_create(user: Any) -> bool:
@@ -94,24 +87,14 @@ def personnel_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def personnel_create(request: HttpRequest) -> HttpResponse:
-    form = PersonnelForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            person = services.create_personnel(acting_user=request.user, **data)
-        except PermissionDenied as exc:
-            form.add_error("owner_agency", str(exc))
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Đã thêm cán bộ."))
-            return redirect("staffing-personnel-detail", pk=person.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return create_page(
         request,
-        "staffing/form.html",
-        {"form": form, "title": _("Thêm cán bộ"), "back": "staffing-personnel-list"},
-        status=status,
+        PersonnelForm(request.POST or None, user=request.user),
+        lambda data: services.create_personnel(acting_user=request.user, **data),
+        done=_("Đã thêm cán bộ."),
+        detail="staffing-personnel-detail",
+        template="staffing/form.html",
+        context={"title": _("Thêm cán bộ"), "back": "staffing-personnel-list"},
     )
 
 
@@ -173,23 +156,19 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def post_create(request: HttpRequest) -> HttpResponse:
     form = PostForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("mix_agency", "mix_count")}
-        try:
-            post = services.create_post(acting_user=request.user, agency_mix=form.agency_mix(), **data)
-        except PermissionDenied as exc:
-            form.add_error("owner_agency", str(exc))
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Đã tạo vị trí trực."))
-            return redirect("staffing-post-detail", pk=post.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+
+    def create(data: dict[str, Any]) -> Post:
+        fields = {k: v for k, v in data.items() if k not in ("mix_agency", "mix_count")}
+        return services.create_post(acting_user=request.user, agency_mix=form.agency_mix(), **fields)
+
+    return create_page(
         request,
-        "staffing/form.html",
-        {"form": form, "title": _("Tạo vị trí trực"), "back": "staffing-post-list"},
-        status=status,
+        form,
+        create,
+        done=_("Đã tạo vị trí trực."),
+        detail="staffing-post-detail",
+        template="staffing/form.html",
+        context={"title": _("Tạo vị trí trực"), "back": "staffing-post-list"},
     )
 
 
@@ -211,23 +190,14 @@ def roster_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def roster_create(request: HttpRequest) -> HttpResponse:
-    form = RosterForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            roster = services.create_roster(acting_user=request.user, **form.cleaned_data)
-        except PermissionDenied as exc:
-            form.add_error("owner_agency", str(exc))
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Đã lập lịch. Bấm “Xếp ca” để bộ xếp ca phân công."))
-            return redirect("staffing-roster-detail", pk=roster.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return create_page(
         request,
-        "staffing/form.html",
-        {"form": form, "title": _("Lập lịch ca trực"), "back": "staffing-roster-list"},
-        status=status,
+        RosterForm(request.POST or None, user=request.user),
+        lambda data: services.create_roster(acting_user=request.user, **data),
+        done=_("Đã lập lịch. Bấm “Xếp ca” để bộ xếp ca phân công."),
+        detail="staffing-roster-detail",
+        template="staffing/form.html",
+        context={"title": _("Lập lịch ca trực"), "back": "staffing-roster-list"},
     )
 
 
@@ -413,23 +383,14 @@ def mobilisation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mobilisation_create(request: HttpRequest) -> HttpResponse:
-    form = MobilisationForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.request_mobilisation(acting_user=request.user, **form.cleaned_data)
-        except PermissionDenied as exc:
-            form.add_error("owner_agency", str(exc))
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Đã gửi đề nghị điều động."))
-            return redirect("staffing-mobilisation-detail", pk=item.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return create_page(
         request,
-        "staffing/form.html",
-        {"form": form, "title": _("Đề nghị điều động lực lượng"), "back": "staffing-mobilisation-list"},
-        status=status,
+        MobilisationForm(request.POST or None, user=request.user),
+        lambda data: services.request_mobilisation(acting_user=request.user, **data),
+        done=_("Đã gửi đề nghị điều động."),
+        detail="staffing-mobilisation-detail",
+        template="staffing/form.html",
+        context={"title": _("Đề nghị điều động lực lượng"), "back": "staffing-mobilisation-list"},
     )
 
 
