@@ -88,5 +88,17 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
+    """To look at, not to edit: the app and its worker write a job (claimed by a conditional UPDATE), and
+    a status or progress set by hand would race the worker and lie to the page that polls it."""
+
     list_display = ("id", "kind", "status", "progress", "created_at", "finished_at")
     list_filter = ("kind", "status")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -320,7 +320,6 @@ INLINE_OF_A_VERSIONED_PARENT = (
 NOT_VERSIONED = {
     "accounts.membership": INLINE_OF_A_VERSIONED_PARENT,
     "agencies.contactpoint": INLINE_OF_A_VERSIONED_PARENT,
-    "core.job": "a queue row: claimed by a conditional UPDATE already",
     "geo.province": "reference data loaded from the shipped files",
     "geo.ward": "reference data loaded from the shipped files",
     "geo.legacyprovince": "reference data loaded from the shipped files",
