@@ -35,7 +35,8 @@ SITES = [
 
 
 def _site(ctx: Any, name: str, op: Operation | None = None) -> Site:
-    """The demo site; when it becomes a stop of `op`, shared with everyone who reads `op` (ADR 0107)."""
+    """The demo site; when `op` uses it (a stop, a plan's safe haven), shared with everyone who reads `op`
+    (ADR 0107)."""
     spec = next(s for s in SITES if s[0] == name)
     site = Site.objects.filter(name=name).first()
     if site is None:
@@ -264,7 +265,7 @@ def seed(ctx: Any) -> None:
         first = moves[0].routes.filter(current=True).order_by("rank")
         alt1 = first.filter(rank=1).first()
         alt2 = first.filter(rank=2).first()
-        haven = Site.objects.filter(name=SITES[4][0]).first()
+        haven = _site(ctx, SITES[4][0], op)
         for kind, trigger, response, code, route_needed in CONTINGENCIES:
             services.add_contingency(
                 plan=plan,
