@@ -5,17 +5,19 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from canhve.core.locking import Versioned
-from canhve.core.models import Audited, AuditedQuerySet
+from canhve.core.models import Audited, AuditedQuerySet, audit_cascade, write_deletion_audit
 from canhve.core.secrecy import Secrecy
 
 
@@ -41,6 +43,8 @@ class User(Versioned, AbstractUser):
     is_auditor = models.BooleanField(
         _("kiểm tra viên"), default=False, help_text=_("Được xem nhật ký kiểm tra.")
     )
+
+    audit_exclude: ClassVar[frozenset[str]] = frozenset({"password"})  # its DELETE row keeps no hash
 
     class Meta:
         verbose_name = _("người dùng")
@@ -82,6 +86,17 @@ class User(Versioned, AbstractUser):
     def primary_agency(self) -> Any:
         memberships = self.memberships_list
         return memberships[0].agency if memberships else None
+
+
+@receiver(pre_delete, sender=User, dispatch_uid="audit-user-deletion")
+def _audit_user_deletion(sender: type[User], instance: User, using: str, **kwargs: Any) -> None:
+    """A user is not Audited (its saves write no rows; sign-ins do), but deleting one takes its tokens and
+    memberships and clears its name from personnel and records: the user's DELETE row and the cascade's
+    rows, as `Audited.delete()` writes them (ADR 0102). A receiver rather than `delete()`, so a queryset
+    delete (the admin's bulk action) is audited too; Django sends it inside the deletion's transaction,
+    before any row goes."""
+    write_deletion_audit(instance)
+    audit_cascade(sender, [instance], using=using, cause=f"{sender._meta.label}#{instance.pk}")
 
 
 class Membership(Audited):

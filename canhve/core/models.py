@@ -375,13 +375,7 @@ class Audited(models.Model):
         return choice_label(field, getattr(self, field.attname))
 
     def _audit_values(self) -> dict[str, Any]:
-        skip = AUDIT_SKIP_FIELDS | self.audit_exclude
-        values = {}
-        for field in self._meta.concrete_fields:
-            if field.name in skip or field.attname not in self.__dict__:
-                continue
-            values[field.attname] = _plain(getattr(self, field.attname))
-        return values
+        return audit_values(self)
 
     def audit_changes(self) -> dict[str, list[Any]]:
         before = getattr(self, "_audit_snapshot", {})
@@ -408,47 +402,71 @@ class Audited(models.Model):
             return super().delete(using=using, keep_parents=keep_parents)
 
 
-def write_deletion_audit(obj: Audited, note: str = "") -> AuditEntry:
+def audit_values(obj: models.Model) -> dict[str, Any]:
+    """The values an audit row of `obj` records: its loaded concrete fields, bookkeeping and the model's
+    `audit_exclude` (secrets: a password hash, a token's key) aside."""
+    skip = AUDIT_SKIP_FIELDS | getattr(obj, "audit_exclude", frozenset())
+    return {
+        field.attname: _plain(getattr(obj, field.attname))
+        for field in obj._meta.concrete_fields
+        if field.name not in skip and field.attname in obj.__dict__
+    }
+
+
+def write_deletion_audit(obj: models.Model, note: str = "") -> AuditEntry:
     """The DELETE row of `obj`: every value it held, in its compartment (call while its parent exists)."""
-    changes = {k: [v, None] for k, v in obj._audit_values().items()}
+    changes = {k: [v, None] for k, v in audit_values(obj).items()}
     return write_audit(action=AuditAction.DELETE, obj=obj, changes=changes, note=note)
 
 
+# Rules under which a deletion leaves the pointing row as it is (or refuses): every other rule deletes it
+# (CASCADE) or changes its key (SET_NULL, SET_DEFAULT, SET(…)).
+_LEAVES_ROWS = frozenset({models.PROTECT, models.RESTRICT, models.DO_NOTHING})
+
+
 @functools.cache
-def deletes_audited_rows(model: type[models.Model]) -> bool:
-    """Whether deleting a `model` row can take Audited rows with it: a CASCADE path, maybe through models
-    that are not Audited, reaches an Audited model."""
+def deletion_changes_audited_rows(model: type[models.Model]) -> bool:
+    """Whether deleting a `model` row can delete or change Audited rows: a CASCADE path, maybe through
+    models that are not Audited, reaches an Audited model, or an Audited model's key to a model on it is
+    set to NULL (or another value) on delete."""
     seen = {model}
     stack = [model]
     while stack:
         rel: Any
         for rel in get_candidate_relations_to_delete(stack.pop()._meta):
             related = rel.related_model
-            if rel.on_delete is not models.CASCADE or related in seen:
+            if rel.on_delete in _LEAVES_ROWS:
                 continue
             if issubclass(related, Audited):
                 return True
-            seen.add(related)
-            stack.append(related)
+            if rel.on_delete is models.CASCADE and related not in seen:
+                seen.add(related)
+                stack.append(related)
     return False
 
 
 def audit_cascade(model: type[models.Model], objs: Iterable[models.Model], *, using: str, cause: str) -> None:
-    """A DELETE row for every Audited row that deleting `objs` (rows of `model`) removes by cascade,
-    `objs` themselves aside, in that row's own compartment. Call before the deletion: the parents a row
-    inherits its compartment from are still there to read (ADR 0102). Through tables and other plain
-    rows get none. `objs` is only read when `model` can cascade to Audited rows at all."""
-    if not deletes_audited_rows(model):
+    """A DELETE row for every Audited row that deleting `objs` (rows of `model`) removes by cascade, and an
+    UPDATE row for every other Audited row whose key to a deleted row it sets to NULL (`on_delete=SET_NULL`),
+    `objs` themselves aside, each in that row's own compartment. Call before the deletion, in its
+    transaction: the parents a row inherits its compartment from are still there to read (ADR 0102).
+    Through tables and other plain rows get none. `objs` is only read when `model` can reach Audited rows
+    at all."""
+    if not deletion_changes_audited_rows(model):
         return
-    for row in _cascaded_rows(list(objs), using):
-        write_deletion_audit(row, note=f"cascade: {cause}")
-
-
-def _cascaded_rows(objs: list[models.Model], using: str) -> list[Audited]:
-    """The Audited rows Django's Collector would delete with `objs`, collected or fast-deleted, whole
-    (the Collector loads only keys) and with their audit parent joined."""
     collector = Collector(using=using)
+    objs = list(objs)
     collector.collect(objs)
+    note = f"cascade: {cause}"
+    gone = _deleted_keys(collector, objs)
+    for row in _rows(gone, using):
+        write_deletion_audit(row, note=note)
+    for row, changes in _set_keys(collector, gone, using):
+        write_audit(action=AuditAction.UPDATE, obj=row, changes=changes, note=note)
+
+
+def _deleted_keys(collector: Collector, objs: list[models.Model]) -> dict[type[Audited], set[Any]]:
+    """The keys of the Audited rows `collector` deletes with `objs`, collected or fast-deleted."""
     origin = {(o._meta.concrete_model, o.pk) for o in objs}
     keys: defaultdict[type[Audited], set[Any]] = defaultdict(set)
     for model, instances in collector.data.items():
@@ -457,6 +475,35 @@ def _cascaded_rows(objs: list[models.Model], using: str) -> list[Audited]:
     for fast in collector.fast_deletes:
         if issubclass(fast.model, Audited):
             keys[fast.model].update(fast.values_list("pk", flat=True))
+    return keys
+
+
+def _set_keys(
+    collector: Collector, gone: dict[type[Audited], set[Any]], using: str
+) -> list[tuple[Audited, dict[str, list[Any]]]]:
+    """Each Audited row whose keys `collector` sets on delete, with `{attname: [old, new]}` for every such
+    key. `field_updates` maps (field, value) to batches, each a queryset or a list of instances loaded
+    with keys only; a row that goes anyway is left to its DELETE row."""
+    values: defaultdict[type[Audited], defaultdict[Any, dict[str, Any]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    batch: Any  # a queryset or a list of instances, though django-stubs call it a Model
+    for (field, value), batches in collector.field_updates.items():
+        for batch in batches:
+            for instance in batch:
+                model = type(instance)
+                if issubclass(model, Audited) and instance.pk not in gone.get(model, ()):
+                    values[model][instance.pk][field.attname] = _plain(getattr(value, "pk", value))
+    keyed = {model: set(rows) for model, rows in values.items()}
+    return [
+        (row, {name: [_plain(getattr(row, name)), new] for name, new in values[type(row)][row.pk].items()})
+        for row in _rows(keyed, using)
+    ]
+
+
+def _rows(keys: dict[type[Audited], set[Any]], using: str) -> list[Audited]:
+    """The rows named by `keys`, whole (the Collector loads only keys) and with their audit parent joined,
+    by model label and key."""
     ordered = sorted(keys, key=lambda model: model._meta.label)
     return [row for model in ordered for row in _whole_rows(model, keys[model], using)]
 

@@ -1,21 +1,24 @@
 """A deletion leaves the content of every Audited row it takes by cascade in the trail (ADR 0102): deleting an
 operation writes a DELETE row for each of its tasks, stops, movements, routes, closures, plans and
-contingencies, with its values, in its own compartment, chained like any other row."""
+contingencies, with its values, in its own compartment, chained like any other row; a row the deletion
+only changes (`on_delete=SET_NULL`) gets an UPDATE row; deleting a user, which is not Audited, audits the
+user and its tokens and memberships the same way."""
 
 import datetime as dt
 
 import pytest
 from django.apps import apps
 
+from canhve.accounts.models import ApiToken, Membership, User
 from canhve.core import audit_chain
 from canhve.core.context import acting_as
-from canhve.core.models import Audited, AuditedQuerySet, AuditEntry, deletes_audited_rows
+from canhve.core.models import Audited, AuditedQuerySet, AuditEntry, deletion_changes_audited_rows
 from canhve.core.secrecy import Secrecy
 from canhve.core.tests.test_audit_compartment import top_secret_op
 from canhve.core.visibility import SecuredQuerySet
-from canhve.operations.models import Movement, MovementRoute, Operation, Stop
+from canhve.operations.models import Contingency, Movement, MovementRoute, Operation, Stop
 from canhve.sites.models import Site, SiteKind
-from canhve.staffing.models import Assignment
+from canhve.staffing.models import Assignment, Personnel
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +55,12 @@ def children_of(op: Operation) -> dict[tuple[str, str], Audited]:
 
 def deletions() -> dict[tuple[str, str], AuditEntry]:
     return {(r.object_type, r.object_id): r for r in AuditEntry.objects.filter(action="delete")}
+
+
+def cascade_updates() -> dict[tuple[str, str], AuditEntry]:
+    """The UPDATE rows of the rows a deletion changed (not those of the saves before it)."""
+    rows = AuditEntry.objects.filter(action="update", note__startswith="cascade: ")
+    return {(r.object_type, r.object_id): r for r in rows}
 
 
 @pytest.fixture
@@ -97,9 +106,86 @@ def test_a_queryset_delete_audits_the_rows_it_takes_with_it(world, op):
 def test_every_model_that_cascades_to_audited_rows_deletes_through_an_audited_path():
     """A model's own queryset `delete()` must audit what it cascades to: row by row through
     `Audited.delete()` (Secured), or `AuditedQuerySet` (every other Audited model's default)."""
-    cascading = [m for m in apps.get_models() if issubclass(m, Audited) and deletes_audited_rows(m)]
+    cascading = [m for m in apps.get_models() if issubclass(m, Audited) and deletion_changes_audited_rows(m)]
     assert {Operation, Movement} <= set(cascading)
-    assert not deletes_audited_rows(Assignment)
+    assert not deletion_changes_audited_rows(Assignment)
     for model in cascading:
         queryset = type(model._default_manager.all())
         assert issubclass(queryset, AuditedQuerySet | SecuredQuerySet), model
+
+
+def test_a_row_the_deletion_sets_to_null_gets_an_update_row_in_its_compartment(world, op):
+    """Deleting a movement takes its route and clears the contingency's movement and alternate route
+    (SET_NULL): one UPDATE row for the contingency, with both keys before and after."""
+    route = MovementRoute.objects.get(movement__operation=op)
+    movement, movement_id = route.movement, route.movement_id
+    contingency = Contingency.objects.get(plan_version__operation=op)
+    with acting_as(world.user("k01_commander")):
+        contingency.movement, contingency.alternate_route = movement, route
+        contingency.save()
+        movement.delete()
+    contingency.refresh_from_db()
+    assert (contingency.movement_id, contingency.alternate_route_id) == (None, None)
+    row = cascade_updates()[("operations.Contingency", str(contingency.pk))]
+    assert row.changes == {"movement_id": [movement_id, None], "alternate_route_id": [route.pk, None]}
+    assert (row.owner_agency_id, row.secrecy) == (world.agencies["K01"].pk, Secrecy.TUYET_MAT)
+    assert row.shared_agency_ids == [world.agencies["CATH"].pk]
+    assert row.note == f"cascade: operations.Movement#{movement_id}"
+    assert row.actor == world.user("k01_commander")
+    assert ("operations.MovementRoute", str(route.pk)) in deletions()
+    audit_chain.verify()
+
+
+def test_a_row_the_deletion_takes_gets_no_update_row(world, op):
+    """A contingency that goes with its operation is in the trail by its DELETE row only, although its
+    movement's deletion would also have cleared its key."""
+    contingency = Contingency.objects.get(plan_version__operation=op)
+    with acting_as(world.user("k01_commander")):
+        contingency.movement = Movement.objects.get(operation=op)
+        contingency.save()
+        op.delete()
+    assert ("operations.Contingency", str(contingency.pk)) in deletions()
+    assert cascade_updates() == {}
+
+
+def a_user_with_tokens_and_personnel(world) -> tuple[User, list[ApiToken], Personnel]:
+    user = User.objects.create_user(username="leaving", password="x-test-pass-1234", full_name="Rời đi")
+    Membership.objects.create(user=user, agency=world.agencies["K01"])
+    tokens = [ApiToken.issue(user=user, name=name)[0] for name in ("cli", "sync")]
+    with acting_as(world.user("k01_commander")):
+        person = Personnel.objects.create(
+            full_name="Rời đi", service_number="RD-1", owner_agency=world.agencies["K01"], account=user
+        )
+    return user, tokens, person
+
+
+@pytest.mark.parametrize("how", ["instance", "queryset"])
+def test_deleting_a_user_audits_the_user_its_tokens_and_what_points_at_it(world, how):
+    """A user's DELETE row keeps its values but the password hash; each token (no key hash) and membership
+    it takes gets its own, and the personnel record it stops being linked to an UPDATE row."""
+    user, tokens, person = a_user_with_tokens_and_personnel(world)
+    membership, user_id = user.memberships.get(), user.pk
+    with acting_as(world.user("auditor")):
+        if how == "instance":
+            user.delete()
+        else:
+            User.objects.filter(pk=user.pk).delete()
+    rows = deletions()
+    own = rows[("accounts.User", str(user_id))]
+    assert own.changes["username"] == ["leaving", None]
+    assert own.changes["full_name"] == ["Rời đi", None]
+    assert "password" not in own.changes
+    assert (own.owner_agency_id, own.secrecy) == (None, Secrecy.NONE)
+    assert own.actor == world.user("auditor")
+    note = f"cascade: accounts.User#{user_id}"
+    for token in tokens:
+        row = rows[("accounts.ApiToken", str(token.pk))]
+        assert row.changes["name"] == [token.name, None]
+        assert row.changes["user_id"] == [user_id, None]
+        assert "key_hash" not in row.changes
+        assert row.note == note
+    assert rows[("accounts.Membership", str(membership.pk))].note == note
+    update = cascade_updates()[("staffing.Personnel", str(person.pk))]
+    assert update.changes == {"account_id": [user_id, None]}
+    assert (update.owner_agency_id, update.note) == (world.agencies["K01"].pk, note)
+    audit_chain.verify()
