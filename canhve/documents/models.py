@@ -314,3 +314,140 @@ class TrustRoot(Versioned, Audited):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IncomingKind(models.TextChoices):
+    """BussinessDocType of a received edXML package: what it does to the earlier copy."""
+
+    NEW = "new", _("Văn bản mới")
+    REVOCATION = "revocation", _("Thu hồi")
+    UPDATE = "update", _("Cập nhật")
+    REPLACEMENT = "replacement", _("Thay thế")
+
+
+class IncomingStatus(models.TextChoices):
+    RECEIVED = "received", _("Đã nhận")
+    REVOKED = "revoked", _("Đã bị thu hồi")
+    UPDATED = "updated", _("Đã được cập nhật")
+    REPLACED = "replaced", _("Đã bị thay thế")
+
+
+class Verification(models.TextChoices):
+    """What `engines.edxml.verify` said of the package's XML-DSig signature."""
+
+    UNSIGNED = "unsigned", _("Không ký số")
+    VALID = "valid", _("Chữ ký hợp lệ")
+    INVALID = "invalid", _("Chữ ký không hợp lệ")
+    UNVERIFIABLE = "unverifiable", _("Không kiểm tra được chữ ký")
+
+
+class IncomingDocument(Secured):
+    """Văn bản đến: a document received as an edXML package (QCVN 102:2016), owned by the receiving
+    agency. edXML has no secrecy field, so a received document is Không mật. The package is kept as
+    received (`package`); the fields below are read from its envelope, verbatim."""
+
+    sender_organ_id = models.CharField(_("mã định danh cơ quan gửi"), max_length=100)
+    sender_name = models.CharField(_("cơ quan gửi"), max_length=300, blank=True)
+    document_id = models.CharField(_("mã văn bản (DocumentId)"), max_length=300, db_index=True)
+    code_number = models.CharField(_("số"), max_length=60)
+    code_notation = models.CharField(_("ký hiệu"), max_length=120)
+    place = models.CharField(_("địa danh"), max_length=120, blank=True)
+    promulgated_on = models.DateField(_("ngày ban hành"))
+    type_name = models.CharField(_("loại văn bản"), max_length=120, blank=True)
+    subject = models.TextField(_("trích yếu"))
+    due_date = models.DateField(_("hạn xử lý"), null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(_("độ khẩn"), null=True, blank=True)
+    signer = models.CharField(_("người ký"), max_length=300, blank=True)
+    verification = models.CharField(
+        _("chữ ký số"), max_length=12, choices=Verification.choices, default=Verification.UNSIGNED
+    )
+    verification_reason = models.CharField(_("kết quả kiểm tra chữ ký"), max_length=300, blank=True)
+    unrecognised = models.JSONField(_("phần tử không đọc"), default=list, blank=True)
+    kind = models.CharField(
+        _("loại nghiệp vụ"), max_length=12, choices=IncomingKind.choices, default=IncomingKind.NEW
+    )
+    business_reason = models.TextField(_("lý do"), blank=True)
+    earlier = models.ForeignKey(
+        "self",
+        verbose_name=_("văn bản trước"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="later",
+    )
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=10,
+        choices=IncomingStatus.choices,
+        default=IncomingStatus.RECEIVED,
+        db_index=True,
+    )
+    package = models.BinaryField(_("gói edXML"), editable=False)
+    package_sha256 = models.CharField(max_length=64, editable=False)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    audit_exclude = frozenset({"package"})
+
+    class Meta:
+        verbose_name = _("văn bản đến")
+        verbose_name_plural = _("văn bản đến")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.subject}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.code_number}/{self.code_notation}"
+
+
+class IncomingAttachment(Audited):
+    """A file of a received package (AttachmentEncoded), bytes as sent."""
+
+    audit_parent = "document"
+
+    document = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(_("tên tệp"), max_length=300)
+    content_type = models.CharField(_("kiểu nội dung"), max_length=120, blank=True)
+    data = models.BinaryField(editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+
+    audit_exclude = frozenset({"data"})
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IncomingMessage(Secured):
+    """A status message received (edXML Status: 01 đã đến … 16), owned by the receiving agency, about the
+    document named in its ResponseFor. Kept as received; Không mật like every edXML message."""
+
+    sender_organ_id = models.CharField(_("mã định danh cơ quan gửi"), max_length=100)
+    sender_name = models.CharField(_("cơ quan gửi"), max_length=300, blank=True)
+    code = models.CharField(_("mã trạng thái"), max_length=2)
+    description = models.TextField(_("mô tả"), blank=True)
+    sent_at = models.DateTimeField(_("thời điểm"))
+    response_document_id = models.CharField(_("trả lời văn bản"), max_length=300, blank=True, db_index=True)
+    response_code = models.CharField(_("số, ký hiệu"), max_length=200, blank=True)
+    package = models.BinaryField(_("gói edXML"), editable=False)
+    package_sha256 = models.CharField(max_length=64, editable=False)
+
+    audit_exclude = frozenset({"package"})
+
+    class Meta:
+        verbose_name = _("trạng thái văn bản nhận")
+        verbose_name_plural = _("trạng thái văn bản nhận")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.response_code}"

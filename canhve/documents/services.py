@@ -21,6 +21,8 @@ from canhve.core.secrecy import Secrecy
 from canhve.engines import documents as engine
 
 from . import domain
+from .incoming import export_edxml as export_edxml
+from .incoming import import_edxml as import_edxml
 from .models import (
     CredentialKind,
     Document,

@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/correct/", views.document_correct, name="documents-correct"),
     path("<int:pk>/render/", views.document_render, name="documents-render"),
     path("<int:pk>/file/<str:kind>/", views.document_download, name="documents-download"),
+    path("incoming/", views.incoming_list, name="documents-incoming-list"),
+    path("incoming/<int:pk>/", views.incoming_detail, name="documents-incoming-detail"),
     path("jobs/<int:pk>/", views.render_job, name="documents-job"),
     path("jobs/<int:pk>/file/", views.render_job_file, name="documents-job-file"),
 ]

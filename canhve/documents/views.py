@@ -19,7 +19,7 @@ from . import domain, services
 from .builders import build
 from .forms import TEMPLATE_FORMS, DocumentFilter, EditForm, VerifyForm
 from .jobs import RENDER
-from .models import Document, DocumentStatus, DocumentType, FileKind, Template
+from .models import Document, DocumentStatus, DocumentType, FileKind, IncomingDocument, Template
 from .rendering import is_long
 
 CONTENT_TYPES = {
@@ -304,3 +304,38 @@ def document_from_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
         return refuse(request, exc, reverse("operations-plan", args=[plan.pk]), source=Document)
     messages.success(request, _("Đã lập dự thảo kế hoạch từ phương án; kiểm tra nơi nhận và người ký."))
     return redirect("documents-detail", pk=doc.pk)
+
+
+@login_required
+@require_GET
+def incoming_list(request: HttpRequest) -> HttpResponse:
+    # The register shows the envelope's fields, never the package or the attachments' bytes.
+    qs = (
+        IncomingDocument.objects.visible_to(request.user)
+        .select_related("owner_agency")
+        .defer("package", "unrecognised")
+    )
+    return render(request, "documents/incoming_list.html", {"page": audited_page(request, qs)})
+
+
+@login_required
+@require_GET
+def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = get_visible_or_404(
+        IncomingDocument.objects.select_related("owner_agency", "earlier").defer(
+            "package", "earlier__package"
+        ),
+        request.user,
+        pk=pk,
+    )
+    return render(
+        request,
+        "documents/incoming_detail.html",
+        {
+            "doc": doc,
+            "files": doc.files.only("name", "content_type", "sha256", "document_id"),
+            "later": audited_list(
+                request, doc.later.visible_to(request.user).defer("package").order_by("created_at", "id")
+            ),
+        },
+    )

@@ -33,7 +33,7 @@ from canhve.agencies.models import Agency, AgencyKind, ContactPoint
 from canhve.core.context import acting_as
 from canhve.core.models import Job, JobStatus
 from canhve.core.secrecy import Secrecy
-from canhve.documents.models import Document, DocumentFile, DocumentType, FileKind
+from canhve.documents.models import Document, DocumentFile, DocumentType, FileKind, IncomingDocument
 from canhve.exchange.models import InformationItem
 from canhve.geo import lookup
 from canhve.geo.models import LegacyDistrict, LegacyProvince, LegacyWard, Province, Ward
@@ -151,6 +151,7 @@ class Built:
     assignment: Assignment
     mobilisation: MobilisationRequest
     document: Document
+    incoming: IncomingDocument
     job: Job
     item: InformationItem
     token: ApiToken
@@ -426,6 +427,19 @@ def _document(world: Any, i: int, doc_type: DocumentType) -> Document:
     return doc
 
 
+def _incoming(world: Any) -> IncomingDocument:
+    from pathlib import Path
+
+    from canhve.documents.services import import_edxml
+
+    path = (
+        Path(__file__).resolve().parents[3] / "data" / "edxml" / "874e0f18-90dc-45fb-989a-65401470ba84.edxml"
+    )
+    record = import_edxml(None, world.agencies["K01-TM"], path.read_bytes())
+    assert isinstance(record, IncomingDocument)
+    return record
+
+
 def _item(world: Any, i: int) -> InformationItem:
     item = InformationItem.objects.create(
         owner_agency=world.agencies["K01-TM"],
@@ -529,6 +543,7 @@ def build(world: Any) -> Built:
         assignment=assignment,
         mobilisation=mobilisation,
         document=document,
+        incoming=_incoming(world),
         job=render_job,
         item=item,
         token=token,
@@ -636,6 +651,7 @@ PAGE_ARGS: dict[str, Callable[[Built], dict[str, Any]]] = {
     "documents-render": lambda b: {"pk": b.document.pk},
     "documents-download": lambda b: {"pk": b.document.pk, "kind": "pdf"},
     "documents-job": lambda b: {"pk": b.job.pk},
+    "documents-incoming-detail": lambda b: {"pk": b.incoming.pk},
     "documents-job-file": lambda b: {"pk": b.job.pk},
     "exchange-detail": lambda b: {"pk": b.item.pk},
     "operations-detail": lambda b: {"pk": b.op.pk},

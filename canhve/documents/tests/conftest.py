@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from canhve.accounts.models import Membership, Role, User
@@ -7,6 +9,10 @@ from canhve.documents import services
 from canhve.documents.apps import DocumentsConfig
 from canhve.documents.models import CredentialKind, DocumentType, TrustRoot
 from canhve.engines.documents import make_demo_ca
+
+EDXML_SAMPLES = Path(__file__).resolve().parents[3] / "data" / "edxml"
+# A 2025 gateway package: unsigned, one PDF attachment.
+EDXML_SAMPLE = (EDXML_SAMPLES / "874e0f18-90dc-45fb-989a-65401470ba84.edxml").read_bytes()
 
 
 @pytest.fixture(scope="session")
@@ -103,6 +109,7 @@ def docs_world(world, types, signing):
     )
     run_pending()
     world.plan = make_plan(world)
+    world.incoming = services.import_edxml(world.user("k01_officer"), world.agencies["K01-TM"], EDXML_SAMPLE)
     return world
 
 
