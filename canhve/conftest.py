@@ -23,19 +23,14 @@ def world(db) -> World:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_reference_caches(request):
-    """The per-process caches of provinces and districts hold primary keys of the database they were read
-    from. A transactional test starts from a flushed database, where those rows are gone or different:
-    it starts with empty caches, and so does the next test after it (on either side, order-dependent
-    foreign-key failures under xdist)."""
-    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
-    marker = request.node.get_closest_marker("django_db")
-    transactional = transactional or bool(marker and marker.kwargs.get("transaction"))
-    if transactional:
-        _reset_reference_caches()
+def _fresh_reference_caches():
+    """The per-process caches of provinces, wards and districts hold keys of the database they were read
+    from, and every test's database is its own (rolled back, or flushed for a transactional test): each
+    test starts and ends with them empty, so no test sees another's rows (order-dependent foreign-key
+    failures under xdist). They refill lazily, from the test's own rows."""
+    _reset_reference_caches()
     yield
-    if transactional:
-        _reset_reference_caches()
+    _reset_reference_caches()
 
 
 def _reset_reference_caches() -> None:

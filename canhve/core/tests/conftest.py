@@ -6,5 +6,4 @@ from canhve.core.tests import inventory
 @pytest.fixture
 def built(world):
     """One record of every kind a page lists (`inventory.build`), for the tests that request every read."""
-    yield inventory.build(world)
-    inventory.reset_caches()
+    return inventory.build(world)

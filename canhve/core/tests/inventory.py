@@ -191,13 +191,6 @@ def _reference() -> tuple[Province, Ward, LegacyProvince, LegacyDistrict, Legacy
     return province, ward, legacy_province, legacy_district, legacy_ward
 
 
-def reset_caches() -> None:
-    """Drop the per-process reference caches the built polygons and districts went into (call after the
-    test, whose database rolls back)."""
-    lookup.reset()
-    reset_district_cache()
-
-
 def _site(world: Any, i: int, **extra: Any) -> Site:
     site = Site(
         name=f"Địa điểm {i:03d}",

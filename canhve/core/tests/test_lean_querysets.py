@@ -73,6 +73,10 @@ HEAVY = {
     "documents.SigningCredential.encrypted_pkcs12",
     "documents.SigningCredential.encrypted_passphrase",
     "documents.TrustRoot.pem",
+    "documents.IncomingDocument.package",
+    "documents.IncomingDocument.unrecognised",
+    "documents.IncomingAttachment.data",
+    "documents.IncomingMessage.package",
     "staffing.Roster.result",
     "core.Job.result",
     "exchange.InformationItem.body",
@@ -96,6 +100,7 @@ SHOWN = {
     # the edit form's instance is saved back by the same view
     "documents-edit": {"documents.Document.content", "documents.Document.attachments"},
     "documents-job": {"core.Job.result"},  # the page count
+    "documents-incoming-detail": {"documents.IncomingDocument.unrecognised"},  # listed under the fields
     "exchange-detail": {"exchange.InformationItem.body"},
     "operations-map-data": {"operations.MovementRoute.geometry", "operations.Closure.ring"},
     "operations-movement": {"operations.MovementRoute.segments", "operations.MovementRoute.closures_applied"},

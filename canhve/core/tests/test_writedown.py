@@ -39,6 +39,7 @@ EXPECTED_LINKS = {
     ("staffing.MobilisationRequest", "roster"),
     ("staffing.MobilisationRequest", "provided"),
     ("documents.Document", "corrects"),
+    ("documents.IncomingDocument", "earlier"),
     ("operations.Contingency", "safe_haven"),  # through its audit_parent, plan_version.operation
 }
 
