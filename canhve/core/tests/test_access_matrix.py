@@ -85,8 +85,9 @@ class Configuration:
         return self.shared or (self.upper_shared_alone and layer == "upper")
 
     def mark(self, layer: str) -> str:
+        """Short (PostgreSQL holds codes in 30 characters): the configuration and the layer's initial."""
         how = f"{self.level}{int(self.shared)}{self.upper + 1}{int(self.upper_shared_alone)}"
-        return f"QZ{how}{self.owner.replace('-', '')}{layer}Q"
+        return f"QZ{how}{self.owner[0]}{layer[0]}Q"
 
 
 CONFIGURATIONS = [
@@ -184,9 +185,10 @@ def _configure(world: Any, built: inventory.Built, config: Configuration) -> Non
             model.shared_with_agencies.through.objects.bulk_create(
                 model.shared_with_agencies.through(**{f"{own}_id": pk, "agency_id": cath.pk}) for pk in pks
             )
-        for field in NAMED_BY.get(model._meta.label, ()):
+        for f, field in enumerate(NAMED_BY.get(model._meta.label, ())):
             for pk in pks:
-                model._base_manager.filter(pk=pk).update(**{field: f"{config.mark(layer)}{own}{pk}{field}"})
+                value = f"{config.mark(layer)}{own[:4]}{f}-{pk}"  # unique per row, for unique codes
+                model._base_manager.filter(pk=pk).update(**{field: value})
 
 
 def _all_reads(built: inventory.Built) -> list[inventory.Read]:
