@@ -63,7 +63,7 @@ def refuse(
     the reasons shown, answered `status`."""
     for line in error_lines(errors, source):
         messages.error(request, line)
-    path, _, query = back.partition("?")
+    path, _sep, query = back.partition("?")
     match = resolve(path)
     request.method = "GET"
     request.GET = QueryDict(query)

@@ -8,6 +8,7 @@ from django.urls import path
 
 from canhve.core.admin import SecuredAdmin
 from canhve.core.locking import VersionedAdmin
+from canhve.core.refusals import form_errors
 
 from .forms import CredentialUploadForm
 from .models import Document, DocumentType, SigningCredential, TrustRoot
@@ -74,8 +75,7 @@ class SigningCredentialAdmin(VersionedAdmin, admin.ModelAdmin):
             except PermissionDenied as exc:
                 form.add_error("agency", str(exc))
             except ValidationError as exc:
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
+                form_errors(form, exc)
             else:
                 messages.success(request, f"Đã nạp chứng thư số: {cred.common_name}")
                 return redirect("admin:documents_signingcredential_changelist")

@@ -22,7 +22,7 @@ from canhve.core.locking import (
     posted_flag,
     posted_version,
 )
-from canhve.core.refusals import act, act_on_form, create_page, refuse
+from canhve.core.refusals import act, act_on_form, create_page, form_errors, refuse
 from canhve.core.writedown import mark_visibility, visible_only
 from canhve.sites.models import Site
 
@@ -507,8 +507,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except VersionConflict as exc:
                 conflict = exc
             except ValidationError as exc:
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
+                form_errors(form, exc)
                 status = 400
             else:
                 messages.success(request, _("Đã lưu phương án."))

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from canhve.core.refusals import form_errors
+
 from .forms import AmendForm
 from .models import Protectee, ProtecteeCategory
 from .services import amend_measure_set, can_amend
@@ -44,8 +46,7 @@ def category_detail(request: HttpRequest, code: str) -> HttpResponse:
             try:
                 amend_measure_set(acting_user=request.user, category=category, **form.cleaned_data)
             except ValidationError as exc:
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Đã cập nhật danh mục biện pháp."))
                 return redirect("protectees-category", code=code)
